@@ -1,0 +1,444 @@
+"""The data model: every table a study may hold, declared once.
+
+This module is the single source for column names, types, units, allowed
+values and the regulation or source that defines them. The loader builds its
+validation from it, the demo generator writes it, and ``data/README.md`` (the
+data dictionary) documents it; a test checks that the dictionary covers every
+column declared here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "AGENCY_KINDS",
+    "IID_STAGES",
+    "INNOVATION_FORMS",
+    "INNOVATION_ORIGINS",
+    "LABINOV_STAGES",
+    "PDRB_SECTORS",
+    "REGION_KINDS",
+    "SERVICE_INDICATORS",
+    "TABLES",
+    "ColumnSpec",
+    "TableSpec",
+]
+
+DType = Literal["string", "int", "float", "bool", "date", "category"]
+
+AGENCY_KINDS: tuple[str, ...] = (
+    "dinas",
+    "badan",
+    "kantor",
+    "inspektorat",
+    "sekretariat",
+    "satpol_pp",
+    "bagian",
+    "kecamatan",
+    "kelurahan",
+    "rsud",
+    "puskesmas",
+    "upt",
+    "blud",
+    "lainnya",
+)
+"""Kinds of units (OPD and service units) in an Indonesian city government."""
+
+INNOVATION_ORIGINS: tuple[str, ...] = ("original", "adaptation", "modification")
+"""One Agency One Innovation / Permen PANRB 30/2014: original idea or adaptation/modification."""
+
+INNOVATION_FORMS: tuple[str, ...] = ("tata_kelola", "pelayanan_publik", "lainnya")
+"""PP 38/2017 bentuk: governance, public service, other regional innovation."""
+
+IID_STAGES: tuple[str, ...] = ("inisiatif", "uji_coba", "penerapan")
+"""IID profile field *tahapan inovasi* (Kemendagri/BSKDN), in order."""
+
+LABINOV_STAGES: tuple[str, ...] = ("drum_up", "diagnose", "design", "deliver", "display")
+"""LAN Laboratorium Inovasi, the five stages (5D), in order."""
+
+REGION_KINDS: tuple[str, ...] = ("kota", "kabupaten", "provinsi")
+
+PDRB_SECTORS: dict[str, str] = {
+    "A": "Pertanian, Kehutanan, dan Perikanan",
+    "B": "Pertambangan dan Penggalian",
+    "C": "Industri Pengolahan",
+    "D": "Pengadaan Listrik dan Gas",
+    "E": "Pengadaan Air, Pengelolaan Sampah, Limbah dan Daur Ulang",
+    "F": "Konstruksi",
+    "G": "Perdagangan Besar dan Eceran; Reparasi Mobil dan Sepeda Motor",
+    "H": "Transportasi dan Pergudangan",
+    "I": "Penyediaan Akomodasi dan Makan Minum",
+    "J": "Informasi dan Komunikasi",
+    "K": "Jasa Keuangan dan Asuransi",
+    "L": "Real Estat",
+    "MN": "Jasa Perusahaan",
+    "O": "Administrasi Pemerintahan, Pertahanan dan Jaminan Sosial Wajib",
+    "P": "Jasa Pendidikan",
+    "Q": "Jasa Kesehatan dan Kegiatan Sosial",
+    "RSTU": "Jasa Lainnya",
+}
+"""The 17 BPS *lapangan usaha* (KBLI 2009 based) categories of PDRB, code → Indonesian name."""
+
+SERVICE_INDICATORS: dict[str, str] = {
+    "processing_days": "days",
+    "complaints_received": "count",
+    "complaints_resolved": "count",
+    "complaint_resolution_days": "days",
+    "online_share": "share",
+    "applications": "count",
+}
+"""Known service indicators and their units (other names are allowed and kept)."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a table.
+
+    Parameters
+    ----------
+    name : str
+        Canonical column name.
+    dtype : {"string", "int", "float", "bool", "date", "category"}
+    description : str
+        What the column holds.
+    required : bool
+        Whether the column must be present in the file.
+    nullable : bool
+        Whether blank cells are allowed.
+    allowed : tuple, optional
+        Allowed values (category columns) .
+    min, max : float, optional
+        Inclusive bounds for numbers.
+    unit : str
+        Unit of measurement ("" when none).
+    unique : bool
+        Whether values must be unique (identifiers).
+    references : str, optional
+        ``"table.column"`` the values must exist in.
+    source : str
+        Regulation or source that defines the column.
+    """
+
+    name: str
+    dtype: DType
+    description: str
+    required: bool = True
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    unique: bool = False
+    references: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of a study: its columns and row-level rules."""
+
+    name: str
+    description: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...] = ()
+
+    def column(self, name: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+_SKM_ELEMENTS_2017 = (
+    "Persyaratan",
+    "Sistem, Mekanisme, dan Prosedur",
+    "Waktu Penyelesaian",
+    "Biaya/Tarif",
+    "Produk Spesifikasi Jenis Pelayanan",
+    "Kompetensi Pelaksana",
+    "Perilaku Pelaksana",
+    "Penanganan Pengaduan, Saran dan Masukan",
+    "Sarana dan prasarana",
+)
+
+_SKM = "Permen PANRB 14/2017"
+
+TABLES: dict[str, TableSpec] = {
+    "agencies": TableSpec(
+        name="agencies",
+        description="One row per unit (OPD or service unit) of the city government.",
+        key=("agency_id",),
+        columns=(
+            ColumnSpec("agency_id", "string", "Identifier of the unit.", unique=True),
+            ColumnSpec("name", "string", "Official name of the unit."),
+            ColumnSpec(
+                "kind",
+                "category",
+                "Kind of unit.",
+                allowed=AGENCY_KINDS,
+                source="Perda Kota Mojokerto 8/2016 (Pembentukan Perangkat Daerah)",
+            ),
+            ColumnSpec("city", "string", "Kabupaten/kota the unit belongs to."),
+            ColumnSpec(
+                "cluster",
+                "string",
+                "Service cluster (e.g. administrasi kependudukan, kesehatan, perizinan).",
+                nullable=True,
+            ),
+            ColumnSpec(
+                "established_on",
+                "date",
+                "Date the unit was formed, when it did not exist for the whole study "
+                "(Kecamatan Kranggan: 2016-06-20).",
+                required=False,
+                nullable=True,
+                source="Perda Kota Mojokerto 17/2015",
+            ),
+        ),
+    ),
+    "innovations": TableSpec(
+        name="innovations",
+        description="One row per innovation of a unit.",
+        key=("innovation_id",),
+        columns=(
+            ColumnSpec("innovation_id", "string", "Identifier of the innovation.", unique=True),
+            ColumnSpec(
+                "agency_id",
+                "string",
+                "Unit that owns the innovation.",
+                references="agencies.agency_id",
+            ),
+            ColumnSpec("title", "string", "Name of the innovation (e.g. Palapa Mojo)."),
+            ColumnSpec(
+                "origin",
+                "category",
+                "Original idea, or adaptation / modification of another's innovation.",
+                allowed=INNOVATION_ORIGINS,
+                source="Permen PANRB 30/2014; One Agency One Innovation (LAN, 2018)",
+            ),
+            ColumnSpec(
+                "form",
+                "category",
+                "Bentuk inovasi daerah.",
+                allowed=INNOVATION_FORMS,
+                source="PP 38/2017 Pasal 3",
+            ),
+            ColumnSpec("digital", "bool", "Digital (true) or non-digital (false).", source="IID profile"),
+            ColumnSpec(
+                "iid_stage",
+                "category",
+                "Tahapan inovasi as reported to IID.",
+                allowed=IID_STAGES,
+                source="Permendagri 104/2018; IID profile form",
+            ),
+            ColumnSpec(
+                "labinov_stage",
+                "category",
+                "Stage reached in LAN's Laboratorium Inovasi (5D).",
+                allowed=LABINOV_STAGES,
+                nullable=True,
+                source="LAN Laboratorium Inovasi",
+            ),
+            ColumnSpec("proposed_on", "date", "Date the innovation was proposed."),
+            ColumnSpec("trial_on", "date", "Start of the trial (uji coba).", nullable=True),
+            ColumnSpec(
+                "launched_on", "date", "Start of implementation (penerapan).", nullable=True
+            ),
+            ColumnSpec(
+                "discontinued_on", "date", "Date the innovation was stopped.", nullable=True
+            ),
+            ColumnSpec(
+                "beneficiaries_direct",
+                "int",
+                "Direct beneficiaries per year.",
+                nullable=True,
+                min=0,
+                unit="persons/year",
+            ),
+            ColumnSpec(
+                "beneficiaries_indirect",
+                "int",
+                "Indirect beneficiaries per year.",
+                nullable=True,
+                min=0,
+                unit="persons/year",
+            ),
+        ),
+    ),
+    "skm_responses": TableSpec(
+        name="skm_responses",
+        description="SKM survey microdata: one row per respondent.",
+        key=("respondent_id",),
+        columns=(
+            ColumnSpec("respondent_id", "string", "Identifier of the respondent.", unique=True),
+            ColumnSpec(
+                "agency_id",
+                "string",
+                "Unit surveyed.",
+                references="agencies.agency_id",
+            ),
+            ColumnSpec("service", "string", "Service (jenis layanan) the respondent used."),
+            ColumnSpec("survey_date", "date", "Date of the interview."),
+            *(
+                ColumnSpec(
+                    f"u{i}",
+                    "int",
+                    f"Answer to element U{i} ({label}); 1 = tidak baik … 4 = sangat baik.",
+                    nullable=True,
+                    min=1,
+                    max=4,
+                    unit="score 1–4",
+                    source=_SKM,
+                )
+                for i, label in enumerate(_SKM_ELEMENTS_2017, start=1)
+            ),
+            *(
+                ColumnSpec(
+                    f"u{i}",
+                    "int",
+                    f"Answer to element U{i} of the 2004 14-element standard (legacy data only).",
+                    required=False,
+                    nullable=True,
+                    min=1,
+                    max=4,
+                    unit="score 1–4",
+                    source="KepMenPAN 25/2004",
+                )
+                for i in range(10, 15)
+            ),
+            ColumnSpec(
+                "weight",
+                "float",
+                "Sampling weight (inverse inclusion probability).",
+                required=False,
+                nullable=True,
+                min=0,
+            ),
+            ColumnSpec(
+                "gender", "category", "Sex of the respondent.", required=False, nullable=True,
+                allowed=("L", "P"),
+            ),
+            ColumnSpec(
+                "age", "int", "Age of the respondent.", required=False, nullable=True,
+                min=10, max=110, unit="years",
+            ),
+            ColumnSpec(
+                "education", "string", "Highest education.", required=False, nullable=True
+            ),
+        ),
+    ),
+    "service_indicators": TableSpec(
+        name="service_indicators",
+        description="Administrative service indicators, long format: one row per unit, period and indicator.",
+        key=("agency_id", "period", "indicator"),
+        columns=(
+            ColumnSpec("agency_id", "string", "Unit.", references="agencies.agency_id"),
+            ColumnSpec("period", "date", "First day of the period the value covers."),
+            ColumnSpec(
+                "indicator",
+                "string",
+                "Indicator name; known: " + ", ".join(SERVICE_INDICATORS) + ".",
+            ),
+            ColumnSpec("value", "float", "Value of the indicator."),
+            ColumnSpec("unit", "string", "Unit of the value (days, count, share …)."),
+        ),
+    ),
+    "readiness": TableSpec(
+        name="readiness",
+        description="Innovation-readiness assessments: one row per unit, date, dimension (and indicator).",
+        key=("agency_id", "assessed_on", "dimension", "indicator"),
+        columns=(
+            ColumnSpec("agency_id", "string", "Unit assessed.", references="agencies.agency_id"),
+            ColumnSpec("assessed_on", "date", "Date of the assessment."),
+            ColumnSpec(
+                "dimension",
+                "string",
+                "Rubric dimension (e.g. leadership_commitment); must exist in the rubric used.",
+            ),
+            ColumnSpec(
+                "indicator",
+                "string",
+                "Rubric indicator within the dimension.",
+                required=False,
+                nullable=True,
+            ),
+            ColumnSpec("score", "float", "Score on the rubric's scale.", min=0),
+        ),
+    ),
+    "regions": TableSpec(
+        name="regions",
+        description="Region × year economic panel of kabupaten/kota (BPS).",
+        key=("region_code", "year"),
+        columns=(
+            ColumnSpec("region_code", "string", "Kemendagri/BPS code (e.g. 3576 Kota Mojokerto)."),
+            ColumnSpec("region_name", "string", "Name (e.g. Kota Mojokerto)."),
+            ColumnSpec("kind", "category", "Kind of region.", allowed=REGION_KINDS),
+            ColumnSpec("year", "int", "Year.", min=1990, max=2100),
+            ColumnSpec(
+                "pdrb_adhb", "float", "PDRB at current prices (ADHB).", min=0,
+                unit="Rp miliar", source="BPS PDRB menurut lapangan usaha",
+            ),
+            ColumnSpec(
+                "pdrb_adhk", "float", "PDRB at constant 2010 prices (ADHK 2010).", min=0,
+                unit="Rp miliar", source="BPS PDRB menurut lapangan usaha",
+            ),
+            ColumnSpec(
+                "population", "float", "Population (BPS projection/census).", min=0,
+                unit="persons", source="BPS SP2010, SP2020, projections",
+            ),
+            ColumnSpec(
+                "ipm", "float", "Indeks Pembangunan Manusia.", nullable=True, min=0, max=100,
+                source="BPS",
+            ),
+            ColumnSpec(
+                "ipm_method",
+                "category",
+                "IPM method vintage: 'lama' (before the 2023 SP2020-LF back-cast) or 'sp2020lf'.",
+                nullable=True,
+                allowed=("lama", "sp2020lf"),
+                source="BPS (series break in the 2023 release)",
+            ),
+            ColumnSpec(
+                "distance_km", "float", "Road distance to the core city.", nullable=True, min=0,
+                unit="km",
+            ),
+            ColumnSpec(
+                "travel_time_min",
+                "float",
+                "Typical travel time to the core city that year.",
+                nullable=True,
+                min=0,
+                unit="minutes",
+            ),
+        ),
+    ),
+    "pdrb_sectors": TableSpec(
+        name="pdrb_sectors",
+        description="PDRB by lapangan usaha, long format: one row per region, year and sector.",
+        key=("region_code", "year", "sector"),
+        columns=(
+            ColumnSpec(
+                "region_code", "string", "Region code.", references="regions.region_code"
+            ),
+            ColumnSpec("year", "int", "Year.", min=1990, max=2100),
+            ColumnSpec(
+                "sector",
+                "category",
+                "BPS lapangan usaha code.",
+                allowed=tuple(PDRB_SECTORS),
+                source="BPS (KBLI 2009, 17 categories)",
+            ),
+            ColumnSpec("pdrb_adhb", "float", "Value added at current prices.", min=0, unit="Rp miliar"),
+            ColumnSpec(
+                "pdrb_adhk", "float", "Value added at constant 2010 prices.", min=0, unit="Rp miliar"
+            ),
+        ),
+    ),
+}
+"""Every table a study folder may hold, by name (the file name without extension)."""
