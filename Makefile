@@ -1,0 +1,62 @@
+# innolab_analysis — run `make help` for the list of targets.
+# Every target creates .venv when it is missing and installs the pinned dependencies.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
+PARAMS ?= params/mojokerto.yaml
+OUT    ?= reports
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lint format bench lab demo validate list clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "innolab_analysis needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu install the venv module: sudo apt install python3-venv"; exit 1; }
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	@echo "Installing innolab_analysis and its pinned dependencies into $(VENV) (first time: about a minute)..."
+	@$(BIN)/python -m pip install --quiet --no-warn-script-location -c constraints.txt -e ".[test]" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	@$(BIN)/python -c "import innolab_analysis, papermill, nbconvert" || { echo "Installation failed; see the pip output above."; exit 1; }
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+report: $(STAMP) ## Run the default study (demo data) end to end and write HTML reports to reports/
+	$(BIN)/innolab run $(PARAMS) --out $(OUT)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check innolab_analysis tests benchmarks
+	$(BIN)/ruff format --check innolab_analysis tests benchmarks
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff check --fix innolab_analysis tests benchmarks
+	$(BIN)/ruff format innolab_analysis tests benchmarks
+
+validate: $(STAMP) ## Validate every parameter file in params/
+	$(BIN)/innolab validate params/*.yaml
+
+list: $(STAMP) ## List the notebooks and their typed parameters
+	$(BIN)/innolab list
+
+bench: $(STAMP) ## Benchmarks against the peer libraries (slow; installs the peers)
+	@$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,bench]" 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -m benchmarks
+
+lab: $(STAMP) ## Install JupyterLab into .venv and open the notebooks
+	@$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,lab]" 2>&1 | grep -v "is ignored" || true
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+demo: $(STAMP) ## Regenerate the demo study in data/demo (byte-identical for the same seed)
+	$(BIN)/python -m innolab_analysis.demo data/demo
+
+clean: ## Remove reports and caches (keeps .venv)
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis
