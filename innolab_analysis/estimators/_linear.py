@@ -1,0 +1,440 @@
+"""Least squares with absorbed fixed effects and the variance estimators.
+
+Shared machinery of the linear estimators (2×2 DiD, TWFE, event study, and any
+colleague who needs OLS): no dense dummy matrices, no statsmodels in the heavy
+part, only ``numpy.bincount`` group sums.
+
+* :func:`factorize` turns a column into integer codes.
+* :func:`demean` sweeps one or more fixed effects out of the columns of a
+  matrix. One fixed effect, and two fixed effects on a balanced panel, are
+  removed exactly in one step; two fixed effects on an unbalanced panel are
+  removed exactly by solving the small normal equations of the smaller
+  effect (its Schur complement, built from the unit × time count table);
+  anything else by alternating projections iterated to ``tol``.
+* :func:`ols` fits on the (demeaned) columns and returns the coefficients and
+  an ``iid``, ``hc1`` or ``cluster`` (CR1) covariance with a stated
+  small-sample convention (:data:`SmallSample`).
+* :func:`wild_cluster_bootstrap` gives the restricted wild cluster bootstrap
+  (WCR) p-value of one coefficient, Rademacher or Webb weights, seeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from innolab_analysis.errors import EstimationError, ParamsError
+
+__all__ = [
+    "Demeaned",
+    "OLSFit",
+    "SmallSample",
+    "Vcov",
+    "BootWeights",
+    "demean",
+    "factorize",
+    "fe_parameter_count",
+    "ols",
+    "wild_cluster_bootstrap",
+]
+
+Vcov = Literal["iid", "hc1", "cluster"]
+"""Analytic covariance types of :func:`ols`."""
+
+SmallSample = Literal["nested", "full", "none"]
+"""How absorbed fixed effects count in K of the factor (N−1)/(N−K), as R fixest ``ssc(fixef.K=)``.
+
+``"nested"`` (fixest's default): fixed effects nested in the cluster variable are not
+counted, the others are (levels − 1 each). ``"full"``: every fixed-effect level is
+counted, exactly as if the dummies were in the regression (statsmodels, linearmodels).
+``"none"``: only the explicit regressors are counted (pyfixest's default). Only the
+cluster-robust covariance distinguishes ``"nested"`` from ``"full"``.
+"""
+
+BootWeights = Literal["rademacher", "webb"]
+"""Weights of the wild cluster bootstrap."""
+
+
+def check_option(name: str, value: object, alias) -> None:
+    """Raise :class:`ParamsError` unless ``value`` is one of the strings of the Literal ``alias``."""
+    allowed = get_args(alias)
+    if value not in allowed:
+        raise ParamsError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def factorize(values) -> tuple[np.ndarray, int]:
+    """Integer codes ``0..G-1`` (sorted levels) and the number of levels ``G``."""
+    codes, uniques = pd.factorize(pd.Series(values), sort=True)
+    if (codes < 0).any():
+        raise EstimationError("cannot factorize a column with missing values; drop them first")
+    return codes.astype(np.intp, copy=False), len(uniques)
+
+
+@dataclass(frozen=True)
+class Demeaned:
+    """Columns with the fixed effects swept out.
+
+    Attributes
+    ----------
+    values : ndarray, shape (n, k)
+    method : str
+        ``"none"``, ``"one-way exact"``, ``"balanced two-way exact"``,
+        ``"two-way exact (Schur complement)"`` or ``"alternating projections"``.
+    iterations : int
+        Sweeps used (1 for the exact methods).
+    converged : bool
+    """
+
+    values: np.ndarray
+    method: str
+    iterations: int
+    converged: bool
+
+
+def _group_mean(codes: np.ndarray, x: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    return np.bincount(codes, weights=x, minlength=len(counts)) / counts
+
+
+def _is_balanced(c1: np.ndarray, g1: int, c2: np.ndarray, g2: int) -> bool:
+    n = len(c1)
+    if n != g1 * g2:
+        return False
+    cells = np.bincount(c1 * g2 + c2, minlength=g1 * g2)
+    return bool((cells == 1).all())
+
+
+def demean(
+    X: np.ndarray,
+    fe_codes: Sequence[np.ndarray],
+    *,
+    tol: float = 1e-10,
+    maxiter: int = 10_000,
+) -> Demeaned:
+    """Sweep the fixed effects ``fe_codes`` out of every column of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n,) or (n, k)
+        Columns to demean (not modified).
+    fe_codes : sequence of int ndarray
+        One array of codes ``0..G-1`` per fixed effect (see :func:`factorize`).
+    tol : float
+        Alternating projections stop when the largest correction of a sweep is
+        below ``tol`` times the column's scale.
+    maxiter : int
+        Maximum number of sweeps of the alternating projections.
+
+    Returns
+    -------
+    Demeaned
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unit = np.array([0, 0, 1, 1]); time = np.array([0, 1, 0, 1])
+    >>> demean(np.array([1.0, 2.0, 3.0, 5.0]), [unit, time]).values.ravel().round(2)
+    array([ 0.25, -0.25, -0.25,  0.25])
+    """
+    A = np.asarray(X, dtype=float)
+    if A.ndim == 1:
+        A = A[:, None]
+    n, k = A.shape
+    fes = [np.asarray(c, dtype=np.intp) for c in fe_codes]
+    if not fes:
+        return Demeaned(A.copy(), "none", 0, True)
+    sizes = [int(c.max()) + 1 if n else 0 for c in fes]
+    counts = [np.bincount(c, minlength=g).astype(float) for c, g in zip(fes, sizes)]
+    out = np.empty_like(A)
+
+    if len(fes) == 1:
+        c, cnt = fes[0], counts[0]
+        for j in range(k):
+            out[:, j] = A[:, j] - _group_mean(c, A[:, j], cnt)[c]
+        return Demeaned(out, "one-way exact", 1, True)
+
+    if len(fes) == 2:
+        (c1, c2), (g1, g2) = fes, sizes
+        if _is_balanced(c1, g1, c2, g2):
+            for j in range(k):
+                x = A[:, j]
+                out[:, j] = (
+                    x
+                    - _group_mean(c1, x, counts[0])[c1]
+                    - _group_mean(c2, x, counts[1])[c2]
+                    + x.mean()
+                )
+            return Demeaned(out, "balanced two-way exact", 1, True)
+        # exact solution through the normal equations of the smaller effect
+        if g1 < g2:
+            (c1, c2), (g1, g2), (n1, n2) = (c2, c1), (g2, g1), (counts[1], counts[0])
+        else:
+            n1, n2 = counts
+        if g2 <= 2000 and g1 * g2 <= 50_000_000:
+            table = np.bincount(c1 * g2 + c2, minlength=g1 * g2).reshape(g1, g2).astype(float)
+            schur = np.diag(n2) - (table.T / n1) @ table
+            within = np.empty_like(A)
+            for j in range(k):
+                within[:, j] = A[:, j] - _group_mean(c1, A[:, j], n1)[c1]
+            rhs = np.column_stack(
+                [np.bincount(c2, weights=within[:, j], minlength=g2) for j in range(k)]
+            )
+            theta = np.linalg.lstsq(schur, rhs, rcond=None)[0]
+            for j in range(k):
+                fitted = theta[c2, j]
+                out[:, j] = within[:, j] - (fitted - _group_mean(c1, fitted, n1)[c1])
+            return Demeaned(out, "two-way exact (Schur complement)", 1, True)
+
+    # alternating projections (method of alternating projections, Gauss-Seidel sweeps)
+    worst_iter, all_converged = 0, True
+    for j in range(k):
+        x = A[:, j].copy()
+        scale = max(float(np.abs(x).max()) if n else 0.0, 1.0)
+        converged = False
+        it = 0
+        while it < maxiter:
+            it += 1
+            largest = 0.0
+            for c, cnt in zip(fes, counts):
+                m = _group_mean(c, x, cnt)
+                x -= m[c]
+                largest = max(largest, float(np.abs(m).max()))
+            if largest <= tol * scale:
+                converged = True
+                break
+        out[:, j] = x
+        worst_iter = max(worst_iter, it)
+        all_converged &= converged
+    return Demeaned(out, "alternating projections", worst_iter, all_converged)
+
+
+def fe_parameter_count(
+    fe_codes: Sequence[np.ndarray], clusters: np.ndarray | None, small_sample: SmallSample
+) -> int:
+    """Number of fixed-effect parameters counted in K under ``small_sample``.
+
+    Each fixed effect counts ``levels − 1`` and one more is added for the
+    intercept they absorb together (so two-way effects count ``G + T − 1``, as
+    the dummies with an intercept would). Under ``"nested"`` a fixed effect whose
+    every level lies inside one cluster is dropped (and then the intercept too if
+    all are dropped); under ``"none"`` nothing is counted.
+    """
+    if small_sample == "none" or not fe_codes:
+        return 0
+    counted = []
+    for c in fe_codes:
+        g = int(c.max()) + 1
+        if small_sample == "nested" and clusters is not None:
+            pairs = pd.DataFrame({"fe": c, "cl": clusters}).drop_duplicates()
+            if pairs["fe"].is_unique:  # every FE level sits in one cluster
+                continue
+        counted.append(g - 1)
+    if not counted:
+        return 0
+    return int(sum(counted)) + 1
+
+
+@dataclass(frozen=True)
+class OLSFit:
+    """Coefficients and covariance of a least-squares fit.
+
+    Attributes
+    ----------
+    coef : ndarray (k,)
+    vcov : ndarray (k, k)
+    resid : ndarray (n,)
+    n_obs : int
+    k_params : int
+        K in the small-sample factor (regressors plus counted fixed effects).
+    df_resid : int
+        N minus every parameter, fixed effects included (the residual degrees of freedom).
+    n_clusters : int or None
+    dof : float or None
+        Degrees of freedom of the t reference: G − 1 when clustered, else ``df_resid``.
+    vcov_type : str
+    """
+
+    coef: np.ndarray
+    vcov: np.ndarray
+    resid: np.ndarray
+    n_obs: int
+    k_params: int
+    df_resid: int
+    n_clusters: int | None
+    dof: float | None
+    vcov_type: str
+
+    @property
+    def std_error(self) -> np.ndarray:
+        return np.sqrt(np.clip(np.diag(self.vcov), 0.0, None))
+
+
+def ols(
+    y: np.ndarray,
+    X: np.ndarray,
+    *,
+    vcov: Vcov = "hc1",
+    clusters: np.ndarray | None = None,
+    fe_codes: Sequence[np.ndarray] = (),
+    small_sample: SmallSample = "nested",
+    names: Sequence[str] | None = None,
+) -> OLSFit:
+    """Least squares of ``y`` on ``X`` (already demeaned when fixed effects were absorbed).
+
+    Parameters
+    ----------
+    y : ndarray (n,)
+    X : ndarray (n, k)
+    vcov : {"iid", "hc1", "cluster"}
+        ``iid``: s²(X'X)⁻¹ with s² = e'e/(N − K_all). ``hc1``: White sandwich times
+        N/(N − K). ``cluster``: CR1 sandwich of the cluster score sums times
+        G/(G − 1)·(N − 1)/(N − K), t(G − 1) reference.
+    clusters : int ndarray (n,), required for ``vcov="cluster"``
+    fe_codes : sequence of int ndarray
+        The fixed effects that were absorbed (only their parameter count is used).
+    small_sample : {"nested", "full", "none"}
+        How the absorbed fixed effects count in K (see :data:`SmallSample`).
+    names : sequence of str, optional
+        Column names, used in the message when a column is collinear.
+
+    Returns
+    -------
+    OLSFit
+
+    Raises
+    ------
+    EstimationError
+        When a column is collinear with the others or with the fixed effects.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
+    >>> ols(np.array([1.0, 3.0, 5.0, 7.5]), X, vcov="iid").coef.round(2)
+    array([0.9 , 2.15])
+    """
+    check_option("vcov", vcov, Vcov)
+    check_option("small_sample", small_sample, SmallSample)
+    y = np.asarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    n, k = X.shape
+    names = list(names) if names is not None else [f"x{j}" for j in range(k)]
+    xtx = X.T @ X
+    # collinearity: a column whose residual on the others is ~0 relative to its own scale
+    scale = np.sqrt(np.clip(np.diag(xtx), 0.0, None))
+    bad = [names[j] for j in range(k) if scale[j] <= 1e-10 * max(1.0, np.sqrt(n))]
+    if not bad and k:
+        corr = xtx / np.outer(scale, scale)
+        eig = np.linalg.eigvalsh(corr)
+        if eig.min() < 1e-12:
+            bad = ["a combination of " + ", ".join(names)]
+    if bad:
+        raise EstimationError(
+            f"cannot estimate {', '.join(bad)}: collinear with the other regressors or the "
+            "fixed effects (no variation left after removing them); drop the column or "
+            "check that treatment varies within units and within periods"
+        )
+    xtx_inv = np.linalg.inv(xtx)
+    coef = xtx_inv @ (X.T @ y)
+    resid = y - X @ coef
+    k_all = k + fe_parameter_count(fe_codes, None, "full")
+    df_resid = n - k_all
+    if df_resid <= 0:
+        raise EstimationError(
+            f"not enough observations: {n} rows for {k_all} parameters (regressors and fixed "
+            "effects); add data or remove regressors"
+        )
+    if vcov == "iid":
+        s2 = float(resid @ resid) / df_resid
+        V = s2 * xtx_inv
+        return OLSFit(coef, V, resid, n, k_all, df_resid, None, float(df_resid), "iid")
+    if vcov == "hc1":
+        k_ss = k + fe_parameter_count(fe_codes, None, small_sample)
+        S = X * resid[:, None]
+        V = xtx_inv @ (S.T @ S) @ xtx_inv * (n / (n - k_ss))
+        return OLSFit(coef, V, resid, n, k_ss, df_resid, None, float(df_resid), "hc1")
+    if clusters is None:
+        raise ParamsError("vcov='cluster' needs clusters; pass the cluster codes")
+    cl = np.asarray(clusters, dtype=np.intp)
+    G = int(cl.max()) + 1
+    if G < 2:
+        raise EstimationError(
+            "cluster-robust standard errors need at least 2 clusters, got 1; "
+            "use vcov='hc1' or a finer cluster variable"
+        )
+    k_ss = k + fe_parameter_count(fe_codes, cl, small_sample)
+    S = X * resid[:, None]
+    Sg = np.column_stack([np.bincount(cl, weights=S[:, j], minlength=G) for j in range(k)])
+    factor = G / (G - 1) * (n - 1) / (n - k_ss)
+    V = xtx_inv @ (Sg.T @ Sg) @ xtx_inv * factor
+    return OLSFit(coef, V, resid, n, k_ss, df_resid, G, float(G - 1), "cluster")
+
+
+def wild_cluster_bootstrap(
+    y: np.ndarray,
+    X: np.ndarray,
+    j: int,
+    clusters: np.ndarray,
+    *,
+    reps: int = 999,
+    weights: BootWeights = "rademacher",
+    seed: int | None = 2018,
+    small_sample_factor: float = 1.0,
+) -> tuple[float, np.ndarray]:
+    """Restricted wild cluster bootstrap (WCR) of coefficient ``j``, null ``beta_j = 0``.
+
+    The residuals of the regression without column ``j`` are flipped cluster by
+    cluster (Rademacher ±1 or Webb's six-point weights), the full model is refit
+    and its CR1 t statistic recorded; the p-value is the share of bootstrap
+    |t| at least as large as the observed one (Cameron, Gelbach & Miller 2008).
+
+    Returns
+    -------
+    p_value : float
+    t_boot : ndarray (reps,)
+        The bootstrap t statistics (for confidence sets or plots).
+    """
+    check_option("weights", weights, BootWeights)
+    y = np.asarray(y, float)
+    X = np.asarray(X, float)
+    cl = np.asarray(clusters, np.intp)
+    G = int(cl.max()) + 1
+    n, k = X.shape
+    xtx_inv = np.linalg.inv(X.T @ X)
+
+    order = np.argsort(cl, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(cl[order]) != 0])
+    a = X @ xtx_inv[:, j]  # influence of each row on coefficient j
+
+    def t_stats(Y: np.ndarray) -> np.ndarray:  # Y: (n, B)
+        B = xtx_inv @ (X.T @ Y)
+        E = Y - X @ B
+        scores = np.add.reduceat((a[:, None] * E)[order], starts, axis=0)
+        se = np.sqrt(small_sample_factor * (scores**2).sum(axis=0))
+        return B[j] / se
+
+    t_obs = float(t_stats(y[:, None])[0])
+    keep = [c for c in range(k) if c != j]
+    Xr = X[:, keep]
+    br = np.linalg.lstsq(Xr, y, rcond=None)[0]
+    fitted_r = Xr @ br
+    er = y - fitted_r
+    rng = np.random.default_rng(seed)
+    if weights == "rademacher":
+        W = rng.choice(np.array([-1.0, 1.0]), size=(G, reps))
+    else:
+        webb = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+        W = rng.choice(webb, size=(G, reps))
+    t_boot = np.empty(reps)
+    chunk = max(1, min(reps, 20_000_000 // max(n, 1)))
+    for s in range(0, reps, chunk):
+        Wc = W[:, s : s + chunk]
+        Y = fitted_r[:, None] + er[:, None] * Wc[cl]
+        t_boot[s : s + chunk] = t_stats(Y)
+    p = float(np.mean(np.abs(t_boot) >= abs(t_obs)))
+    return p, t_boot
