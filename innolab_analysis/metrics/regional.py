@@ -160,15 +160,23 @@ def _check_numbers(
         bad |= (v < 0).to_numpy(dtype=bool, na_value=True)
     if bad.any():
         rows = data.loc[bad]
-        where = "; ".join(
-            ", ".join(f"{k}={r[k]}" for k in keys) + f": {r[value]!r}"
-            for _, r in rows.head(10).iterrows()
-        )
+        positions = np.flatnonzero(bad)
+
+        def where_of(i: int, r: pd.Series) -> str:
+            head = ", ".join(f"{k}={r[k]}" for k in keys) if keys else f"row {positions[i] + 1}"
+            return f"{head}: {_scalar(r[value])!r}"
+
+        where = "; ".join(where_of(i, r) for i, (_, r) in enumerate(rows.head(10).iterrows()))
         more = f" (and {int(bad.sum()) - 10} more)" if bad.sum() > 10 else ""
         need = "positive" if positive else "non-negative"
         raise DataValidationError(
             [Problem(f"{value} must be finite and {need} {why}; found {where}{more}", column=value)]
         )
+
+
+def _scalar(v: object) -> object:
+    """A NumPy scalar as a plain Python value (for readable messages)."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _check_duplicates(data: pd.DataFrame, keys: Sequence[str]) -> None:
@@ -962,8 +970,8 @@ def williamson_index(
     cols = [gdp, population] + ([year] if year else [])
     _require_columns(data, cols, "data")
     df = _without_province(data).loc[:, cols].copy()
-    _check_numbers(df, population, cols[2:] or [population], positive=True, why="(population)")
-    _check_numbers(df, gdp, cols[2:] or [gdp], positive=False, why="(PDRB)")
+    _check_numbers(df, population, cols[2:], positive=True, why="(population)")
+    _check_numbers(df, gdp, cols[2:], positive=False, why="(PDRB)")
     df = df.astype({gdp: float, population: float})
     groups = df.groupby(year, sort=True) if year else [(None, df)]
     rows = []
