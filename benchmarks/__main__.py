@@ -1,0 +1,130 @@
+"""``python -m benchmarks [--quick] [--only skm twfe ...]``: run the workloads, write results.md."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks._harness import ROOT, max_abs_diff, measure, render
+
+WORKLOADS = ["skm", "staggered", "twfe", "synth", "study"]
+
+
+def _machine() -> str:
+    import os
+
+    mem = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(fh.readline().split()[1])
+        mem = f", {kb / 1024**2:.0f} GB RAM"
+    except OSError:
+        pass
+    cpu = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def _run_group(group, rows: list[dict], failures: list[str]) -> None:
+    ours_case, *peers = group
+    print(f"== {ours_case.workload} ({ours_case.size})", flush=True)
+    ours = measure(
+        ours_case.workload,
+        ours_case.size,
+        ours_case.implementation,
+        ours_case.target,
+        ours_case.kwargs,
+        repeats=ours_case.repeats,
+        warmup=ours_case.warmup,
+    )
+    print(
+        f"   {ours_case.implementation}: {ours.median:.3f} s, {ours.peak_mb:.0f} MB {ours.error}",
+        flush=True,
+    )
+    rows.append(
+        {
+            "workload": ours.workload,
+            "size": ours.size,
+            "implementation": ours.implementation,
+            "median": ours.median,
+            "peak_mb": ours.peak_mb,
+            "ratio": "1.00",
+            "same": "",
+            "note": ours.error or ours_case.note,
+        }
+    )
+    for case in peers:
+        m = measure(
+            case.workload,
+            case.size,
+            case.implementation,
+            case.target,
+            case.kwargs,
+            repeats=case.repeats,
+            warmup=case.warmup,
+        )
+        ratio = ours.median / m.median if m.times and ours.times else float("nan")
+        diff = max_abs_diff(ours.result, m.result) if m.times and ours.times else float("nan")
+        ok = ratio <= case.floor if case.floor is not None and ratio == ratio else None
+        if ok is False:
+            failures.append(
+                f"{case.workload}: ours/{case.implementation} = {ratio:.2f} > {case.floor}"
+            )
+        print(
+            f"   {case.implementation}: {m.median:.3f} s, {m.peak_mb:.0f} MB, "
+            f"ours/this {ratio:.2f}, max |diff| {diff:.2e} {m.error}",
+            flush=True,
+        )
+        rows.append(
+            {
+                "workload": m.workload,
+                "size": m.size,
+                "implementation": m.implementation,
+                "median": m.median,
+                "peak_mb": m.peak_mb,
+                "ratio": "–"
+                if ratio != ratio
+                else f"{ratio:.2f}"
+                + ("" if case.floor is None else (" ✔" if ok else f" ✘ (floor ≤ {case.floor})")),
+                "same": "–" if diff != diff else f"max diff {diff:.1e}",
+                "note": m.error or case.note,
+            }
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes (minutes, not hours)")
+    parser.add_argument("--only", nargs="*", choices=WORKLOADS, default=None)
+    parser.add_argument("--workdir", type=Path, default=None, help="where inputs are generated")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "innolab-bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    rows: list[dict] = []
+    failures = []
+    for name in args.only or WORKLOADS:
+        module = importlib.import_module(f"benchmarks.{name}")
+        for group in module.cases(workdir, args.quick):
+            _run_group(group, rows, failures)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"# Benchmark results\n\nMeasured {stamp} on {_machine()}"
+        f"{' (quick sizes)' if args.quick else ''}.\n"
+        "Median of the repeats; `ours / this` below 1 means we are faster; peak MB is the "
+        "max RSS of the subprocess that ran the candidate.\n\n" + render(rows) + "\n"
+    )
+    if failures:
+        text += "\nFloors not met:\n" + "".join(f"- {f}\n" for f in failures)
+    args.out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
