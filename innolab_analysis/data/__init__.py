@@ -1,3 +1,12 @@
-"""data."""
+"""Data in: the data model, loading and validating a study, importers.
 
-__all__: list[str] = []
+``load_study(folder)`` reads one file per table (CSV, Parquet or Excel),
+converts every column to its declared type and raises one
+:class:`~innolab_analysis.errors.DataValidationError` that lists every problem.
+"""
+
+from innolab_analysis.data.headers import standardise_skm_columns
+from innolab_analysis.data.study import Study, load_study, read_table
+from innolab_analysis.data.tables import TABLES
+
+__all__ = ["TABLES", "Study", "load_study", "read_table", "standardise_skm_columns"]
