@@ -1,0 +1,148 @@
+"""Numerical core of the synthetic control: inner simplex weights and the nested V search.
+
+Everything here works on plain arrays; :mod:`innolab_analysis.estimators.synth`
+prepares them from long data and wraps the result.
+
+Nested optimisation (Abadie, Diamond & Hainmueller 2010; R ``Synth``):
+
+* inner: ``W*(V) = argmin_W (X1 - X0 W)' V (X1 - X0 W)`` over the simplex, with
+  the predictors standardised by their standard deviation across the units in
+  the fit (treated and donors), as ``Synth`` does;
+* outer: choose the diagonal ``V`` (non-negative, summing to one) that
+  minimises the pre-period outcome MSPE ``mean((Z1 - Z0 W*(V))^2)``.
+
+``V`` is parametrised by a softmax of ``k - 1`` free numbers and searched by
+Nelder-Mead from several starts: equal weights, the regression-based ``V`` of
+``Synth`` (squared coefficients of a regression of the pre-period outcomes on
+the standardised predictors), and one start leaning on each predictor. The
+best pre-period MSPE wins. The inner problem is solved exactly by
+:func:`~innolab_analysis.estimators._simplex.simplex_lstsq`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+from innolab_analysis.estimators._simplex import simplex_lstsq
+
+__all__ = ["Fit", "fit_weights"]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Arrays of one synthetic-control fit."""
+
+    weights: np.ndarray  # (J,)
+    v: np.ndarray | None  # (k,) predictor importance, None for outcome matching
+    pre_mspe: float
+
+
+def _softmax(theta: np.ndarray) -> np.ndarray:
+    z = np.append(theta, 0.0)
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+def _regression_v(xs: np.ndarray, zs: np.ndarray) -> np.ndarray | None:
+    """``Synth``'s regression-based starting V; None when the regression is singular."""
+    k, n = xs.shape
+    design = np.vstack([np.ones((1, n)), xs])  # (k+1, n)
+    gram = design @ design.T
+    if np.linalg.matrix_rank(gram) < k + 1:
+        return None
+    beta = np.linalg.solve(gram, design @ zs.T)[1:]  # (k, T0)
+    v = np.sum(beta**2, axis=1)
+    if not np.all(np.isfinite(v)) or v.sum() <= 0:
+        return None
+    return v / v.sum()
+
+
+def fit_weights(
+    z1: np.ndarray,
+    Z0: np.ndarray,
+    x1: np.ndarray | None = None,
+    X0: np.ndarray | None = None,
+    *,
+    n_starts_per_predictor: bool = True,
+    max_fev: int | None = None,
+) -> Fit:
+    """Fit donor weights.
+
+    Parameters
+    ----------
+    z1 : ndarray (T0,)
+        Treated pre-period outcomes.
+    Z0 : ndarray (T0, J)
+        Donor pre-period outcomes.
+    x1, X0 : ndarray (k,), (k, J), optional
+        Treated and donor predictors (unstandardised). When None, the weights
+        match the pre-period outcomes directly (``V`` = identity).
+    n_starts_per_predictor : bool
+        Also start the V search once leaning on each predictor.
+    max_fev : int, optional
+        Nelder-Mead evaluation cap per start (default ``300 * k``).
+    """
+    if x1 is None or X0 is None:
+        w = simplex_lstsq(Z0, z1)
+        return Fit(w, None, float(np.mean((z1 - Z0 @ w) ** 2)))
+
+    k = x1.shape[0]
+    allx = np.column_stack([x1, X0])
+    sd = allx.std(axis=1, ddof=1)
+    xs1 = x1 / sd
+    xs0 = X0 / sd[:, None]
+
+    def solve(v: np.ndarray) -> np.ndarray:
+        sv = np.sqrt(v)
+        return simplex_lstsq(sv[:, None] * xs0, sv * xs1)
+
+    def loss_v(v: np.ndarray) -> float:
+        w = solve(v)
+        return float(np.mean((z1 - Z0 @ w) ** 2))
+
+    if k == 1:
+        v = np.ones(1)
+        w = solve(v)
+        return Fit(w, v, loss_v(v))
+
+    def loss(theta: np.ndarray) -> float:
+        return loss_v(_softmax(theta))
+
+    def theta_of(v: np.ndarray) -> np.ndarray:
+        lv = np.log(np.maximum(v, 1e-8))
+        return lv[:-1] - lv[-1]
+
+    starts = [np.zeros(k - 1)]
+    v_reg = _regression_v(np.column_stack([xs1, xs0]), np.column_stack([z1, Z0]))
+    if v_reg is not None:
+        starts.append(theta_of(v_reg))
+    if n_starts_per_predictor:
+        for m in range(k):
+            v = np.full(k, 0.5 / (k - 1))
+            v[m] = 0.5
+            starts.append(theta_of(v))
+
+    best_theta, best_loss = None, np.inf
+    fev = max_fev or 300 * k
+    for theta0 in starts:
+        res = minimize(
+            loss,
+            theta0,
+            method="Nelder-Mead",
+            options={
+                "maxfev": fev,
+                "xatol": 1e-4,
+                "fatol": 1e-10,
+                "adaptive": True,
+                "initial_simplex": np.vstack([theta0, theta0 + np.eye(k - 1)]),
+            },
+        )
+        if res.fun < best_loss:
+            best_theta, best_loss = res.x, float(res.fun)
+    v = _softmax(best_theta)
+    w = solve(v)
+    return Fit(w, v, float(np.mean((z1 - Z0 @ w) ** 2)))

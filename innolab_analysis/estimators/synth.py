@@ -1,0 +1,1052 @@
+"""Synthetic control (Abadie & Gardeazabal 2003; Abadie, Diamond & Hainmueller 2010).
+
+One treated unit, a pool of untreated donor units, long panel data. The
+synthetic control is the convex combination of donors (non-negative weights
+summing to one) that best reproduces the treated unit before the
+intervention; the effect is the gap between the treated unit and its
+synthetic control afterwards.
+
+* **Weights.** Without ``predictors`` the weights match the pre-period
+  outcomes directly. With ``predictors`` the nested optimisation of
+  Abadie-Diamond-Hainmueller / R ``Synth`` chooses the predictor importance
+  ``V`` (diagonal) that minimises the pre-period outcome MSPE of the weights
+  ``W*(V)`` that best match the (standardised) predictors. See
+  :mod:`innolab_analysis.estimators._synth_fit` for the search.
+* **Inference.** There is no analytic standard error: ``std_error`` is NaN.
+  The p-value is the in-space placebo (permutation) p-value of ADH 2010
+  (Figure 8): every donor is in turn treated as if it had received the
+  intervention (with the other donors, not the treated unit, as its donor
+  pool); with ``R_j`` the ratio of post- to pre-intervention RMSPE,
+  ``p = (1 + #{placebos with R_j >= R_treated}) / (1 + n_placebos)``.
+  Placebos whose pre-period MSPE exceeds ``placebo_mspe_cutoff`` times the
+  treated unit's can be left out (ADH 2010 Figures 5-7 use 20, 5 and 2).
+  The confidence interval inverts that test under a constant-effect null
+  (Firpo & Possebom 2018): it is the set of constant effects ``c`` for which
+  the test of "the effect is ``c`` in every post period" has ``p > 1 - level``.
+  With the treated unit excluded from the placebo donor pools the placebo
+  statistics do not depend on ``c``, so the set is the interval
+  ``estimate ± sqrt(R*^2 pre_rmspe^2 - var(post gap))`` where ``R*`` is the
+  placebo ratio of the right rank. With fewer than ``1/(1 - level) - 1``
+  placebos no effect can be rejected and the interval is infinite.
+* **Robustness.** An in-time placebo (a fake intervention inside the
+  pre-period, fitted on the periods before it) and leave-one-out refits
+  (each donor with positive weight dropped in turn).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
+from innolab_analysis.estimators._result import Bilingual, Diagnostic, EffectResult
+from innolab_analysis.estimators._synth_fit import fit_weights
+
+__all__ = [
+    "MissingPolicy",
+    "PlaceboInTime",
+    "PlotKind",
+    "Predictor",
+    "PredictorOp",
+    "SyntheticControlResult",
+    "synthetic_control",
+]
+
+PlotKind = Literal["paths", "gap", "placebo"]
+"""What :meth:`SyntheticControlResult.plot` draws."""
+
+PredictorOp = Literal["mean", "median"]
+"""How a predictor summarises its column over its periods."""
+
+MissingPolicy = Literal["raise", "drop"]
+"""What to do with donors that miss outcome values: raise, or drop those donors."""
+
+POSITIVE_WEIGHT = 1e-3
+"""Donors with a weight above this take part in the leave-one-out refits."""
+
+
+# ----------------------------------------------------------------------------- predictors
+@dataclass(frozen=True)
+class Predictor:
+    """One predictor: a column summarised over some pre-intervention periods.
+
+    Parameters
+    ----------
+    column : str
+        Column of the data.
+    periods : sequence, optional
+        The periods to summarise; ``None`` means every pre-intervention period.
+        A single period gives a "special predictor" such as ``cigsale`` in 1975.
+    op : {"mean", "median"}
+        Summary over the periods (missing values are skipped, as ``Synth`` does).
+    name : str, optional
+        Label in the balance table; built from the column and periods when None.
+    """
+
+    column: str
+    periods: tuple | None = None
+    op: PredictorOp = "mean"
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if self.periods is None:
+            return f"{self.column} ({self.op})"
+        if len(self.periods) == 1:
+            return f"{self.column} ({self.periods[0]})"
+        return f"{self.column} ({self.op} {self.periods[0]}-{self.periods[-1]})"
+
+
+def _as_predictor(spec: Any, name: str | None = None) -> Predictor:
+    if isinstance(spec, Predictor):
+        return spec if name is None else Predictor(spec.column, spec.periods, spec.op, name)
+    if isinstance(spec, str):
+        return Predictor(spec, None, "mean", name)
+    if isinstance(spec, Mapping):
+        unknown = set(spec) - {"column", "periods", "op", "name"}
+        if unknown or "column" not in spec:
+            raise ParamsError(
+                f"a predictor given as a dict needs the key 'column' and may have 'periods', "
+                f"'op', 'name'; got keys {sorted(map(str, spec))}"
+            )
+        return _as_predictor(
+            (spec["column"], spec.get("periods"), spec.get("op", "mean")),
+            spec.get("name", name),
+        )
+    if isinstance(spec, tuple) and 1 <= len(spec) <= 3:
+        column = spec[0]
+        periods = spec[1] if len(spec) > 1 else None
+        op = spec[2] if len(spec) > 2 else "mean"
+        if op not in get_args(PredictorOp):
+            raise ParamsError(
+                f"predictor op must be one of {get_args(PredictorOp)}, got {op!r} "
+                f"(predictor {column!r})"
+            )
+        if periods is not None:
+            if isinstance(periods, (str, bytes)) or not isinstance(periods, (Sequence, range)):
+                periods = (periods,)
+            periods = tuple(periods)
+        return Predictor(str(column), periods, op, name)
+    raise ParamsError(
+        "each predictor must be a column name, a (column, periods, op) tuple, a dict with "
+        f"'column'/'periods'/'op' or a Predictor; got {spec!r}"
+    )
+
+
+def _parse_predictors(predictors: Any) -> list[Predictor] | None:
+    if predictors is None:
+        return None
+    if isinstance(predictors, (str, Predictor, tuple)):
+        predictors = [predictors]
+    if isinstance(predictors, Mapping):
+        specs = [_as_predictor(v, str(k)) for k, v in predictors.items()]
+    else:
+        specs = [_as_predictor(p) for p in predictors]
+    if not specs:
+        raise ParamsError("predictors is empty; pass None to match on pre-period outcomes")
+    labels = [p.label for p in specs]
+    dup = sorted({x for x in labels if labels.count(x) > 1})
+    if dup:
+        raise ParamsError(f"predictor labels must be unique; repeated: {dup}. Give each a name")
+    return specs
+
+
+def _predictor_matrix(
+    data: pd.DataFrame,
+    specs: list[Predictor],
+    unit: str,
+    time: str,
+    units: list,
+    pre_times: list,
+) -> tuple[np.ndarray, list[str], list[Problem]]:
+    """Predictors as a (k, units) matrix; periods outside ``pre_times`` are dropped."""
+    rows, labels, problems = [], [], []
+    pre_set = set(pre_times)
+    for p in specs:
+        periods = pre_times if p.periods is None else [t for t in p.periods if t in pre_set]
+        if not periods:
+            continue
+        sub = data.loc[data[time].isin(periods), [unit, p.column]]
+        vals = pd.to_numeric(sub[p.column], errors="coerce")
+        grouped = vals.groupby(sub[unit].to_numpy())
+        summ = grouped.mean() if p.op == "mean" else grouped.median()
+        summ = summ.reindex(units)
+        missing = [u for u in units if not np.isfinite(summ.get(u, np.nan))]
+        if missing:
+            problems.append(
+                Problem(
+                    f"predictor {p.label} has no value for unit(s) {missing[:10]} in periods "
+                    f"{periods[0]}..{periods[-1]}; fill the data or drop the predictor",
+                    column=p.column,
+                )
+            )
+            continue
+        rows.append(summ.to_numpy(dtype=float))
+        labels.append(p.label)
+    X = np.vstack(rows) if rows else np.empty((0, len(units)))
+    return X, labels, problems
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class PlaceboInTime:
+    """A fake intervention inside the pre-period.
+
+    Attributes
+    ----------
+    time : the fake intervention period.
+    estimate : float
+        Mean gap between the fake and the real intervention (should be near 0).
+    pre_rmspe, post_rmspe : float
+        Fit before the fake intervention, and the gap size after it.
+    gap : Series
+        Gap by period (periods before the real intervention).
+    """
+
+    time: Any
+    estimate: float
+    pre_rmspe: float
+    post_rmspe: float
+    gap: pd.Series
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntheticControlResult(EffectResult):
+    """Result of :func:`synthetic_control` (frozen).
+
+    Attributes
+    ----------
+    weights : Series
+        Donor weights (index: donor unit), non-negative, summing to one.
+    v_weights : Series or None
+        Predictor importance ``V`` (sums to one) when predictors were given.
+    treated, synthetic, gap : Series
+        Observed treated path, synthetic path and their difference, by period.
+    pre_rmspe, post_rmspe : float
+        Root mean squared gap before and after the intervention.
+    balance : DataFrame
+        Predictors (or pre-period outcomes): treated, synthetic, donor mean.
+    placebo : DataFrame
+        One row per unit (treated first): ``pre_rmspe, post_rmspe, ratio,
+        estimate, included`` (placebos left out by ``placebo_mspe_cutoff`` have
+        ``included`` False). Empty when ``placebo=False``.
+    placebo_gaps : DataFrame
+        Gap paths, periods × units (treated included).
+    in_time : PlaceboInTime or None
+    leave_one_out : DataFrame
+        One row per dropped donor: ``weight, estimate, pre_rmspe, post_rmspe``.
+    leave_one_out_paths : DataFrame
+        Synthetic paths without each dropped donor (periods × dropped donor).
+    """
+
+    treated_unit: Hashable
+    intervention: Any
+    weights: pd.Series
+    v_weights: pd.Series | None
+    treated: pd.Series
+    synthetic: pd.Series
+    gap: pd.Series
+    pre_rmspe: float
+    post_rmspe: float
+    balance: pd.DataFrame
+    placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    in_time: PlaceboInTime | None = None
+    leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+    leave_one_out_paths: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def plot(self, ax=None, *, kind: PlotKind = "paths", language: Literal["id", "en"] = "en"):
+        """Draw the paths, the gap, or the placebo gaps; return the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        kind : {"paths", "gap", "placebo"}
+            ``"paths"``: treated vs synthetic; ``"gap"``: their difference;
+            ``"placebo"``: every placebo gap in grey, the treated gap in colour.
+        language : {"id", "en"}
+        """
+        if kind not in get_args(PlotKind):
+            raise ParamsError(f"kind must be one of {get_args(PlotKind)}, got {kind!r}")
+        if kind == "placebo" and self.placebo_gaps.empty:
+            raise EstimationError(
+                "no placebo gaps to plot: the result was fitted with placebo=False; "
+                "refit with placebo=True"
+            )
+        from innolab_analysis._plotting import axes_or_new, plot_style
+
+        with plot_style():
+            ax = axes_or_new(ax)
+            _DRAW[kind](self, ax, language)
+        return ax
+
+    def _draw(self, ax, language: str) -> None:
+        _draw_paths(self, ax, language)
+
+
+_LABELS = {
+    "synthetic": {"en": "synthetic {u}", "id": "{u} sintetis"},
+    "gap": {"en": "gap (treated − synthetic)", "id": "selisih (diberi perlakuan − sintetis)"},
+    "intervention": {"en": "intervention", "id": "intervensi"},
+    "placebo": {"en": "placebo units", "id": "unit plasebo"},
+}
+
+
+def _vline(res: SyntheticControlResult, ax, language: str) -> None:
+    ax.axvline(
+        res.intervention,
+        color="black",
+        ls="--",
+        lw=0.8,
+        label=_LABELS["intervention"][language],
+    )
+
+
+def _draw_paths(res: SyntheticControlResult, ax, language: str) -> None:
+    from innolab_analysis._plotting import PALETTE
+
+    u = str(res.treated_unit)
+    ax.plot(res.treated.index, res.treated.to_numpy(), color=PALETTE["treated"], label=u)
+    ax.plot(
+        res.synthetic.index,
+        res.synthetic.to_numpy(),
+        color=PALETTE["counterfactual"],
+        ls="--",
+        label=_LABELS["synthetic"][language].format(u=u),
+    )
+    _vline(res, ax, language)
+    ax.set_ylabel(res.outcome)
+    ax.legend(loc="best", frameon=False)
+
+
+def _draw_gap(res: SyntheticControlResult, ax, language: str) -> None:
+    from innolab_analysis._plotting import PALETTE
+
+    ax.plot(
+        res.gap.index, res.gap.to_numpy(), color=PALETTE["treated"], label=str(res.treated_unit)
+    )
+    ax.axhline(0, color="black", lw=0.8)
+    _vline(res, ax, language)
+    ax.set_ylabel(_LABELS["gap"][language])
+    ax.legend(loc="best", frameon=False)
+
+
+def _draw_placebo(res: SyntheticControlResult, ax, language: str) -> None:
+    from innolab_analysis._plotting import PALETTE
+
+    included = res.placebo.index[res.placebo["included"].to_numpy(bool)]
+    first = True
+    for u in res.placebo_gaps.columns:
+        if u == res.treated_unit or u not in included:
+            continue
+        ax.plot(
+            res.placebo_gaps.index,
+            res.placebo_gaps[u].to_numpy(),
+            color="0.75",
+            lw=0.8,
+            label=_LABELS["placebo"][language] if first else None,
+        )
+        first = False
+    ax.plot(
+        res.gap.index,
+        res.gap.to_numpy(),
+        color=PALETTE["treated"],
+        lw=2,
+        label=str(res.treated_unit),
+    )
+    ax.axhline(0, color="black", lw=0.8)
+    _vline(res, ax, language)
+    ax.set_ylabel(_LABELS["gap"][language])
+    ax.legend(loc="best", frameon=False)
+
+
+_DRAW = {"paths": _draw_paths, "gap": _draw_gap, "placebo": _draw_placebo}
+
+
+# ----------------------------------------------------------------------------- input checks
+def _close(name: Any, options: Sequence) -> str:
+    hits = difflib.get_close_matches(str(name), [str(o) for o in options], n=5, cutoff=0.5)
+    return f"; did you mean {', '.join(map(repr, hits))}?" if hits else ""
+
+
+def _validate(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated_unit: Any,
+    intervention: Any,
+    donors: Sequence | None,
+    predictors: list[Predictor] | None,
+) -> None:
+    from innolab_analysis.estimators._diagnostics import (
+        require_columns,
+        require_numeric,
+        require_unique,
+    )
+
+    require_columns(
+        data,
+        {
+            "outcome": outcome,
+            "unit": unit,
+            "time": time,
+            "predictors": sorted({p.column for p in predictors or []}) or None,
+        },
+    )
+    require_numeric(data, [outcome])
+    require_unique(data, [unit, time])
+
+    problems: list[Problem] = []
+    units = pd.unique(data[unit])
+    if treated_unit not in set(units):
+        problems.append(
+            Problem(
+                f"treated_unit {treated_unit!r} is not in the data{_close(treated_unit, units)}",
+                column=unit,
+                allowed=", ".join(map(str, units[:40])) + (" …" if len(units) > 40 else ""),
+            )
+        )
+    if donors is not None:
+        missing = [d for d in donors if d not in set(units)]
+        if missing:
+            problems.append(
+                Problem(
+                    f"donor(s) {missing} are not in the data"
+                    + "".join(_close(m, units) for m in missing[:3]),
+                    column=unit,
+                )
+            )
+        if treated_unit in set(donors):
+            problems.append(
+                Problem(
+                    f"the treated unit {treated_unit!r} is also listed as a donor; remove it "
+                    "from donors",
+                    column=unit,
+                )
+            )
+    times = data[time]
+    tmin, tmax = times.min(), times.max()
+    try:
+        inside = tmin < intervention <= tmax
+    except TypeError:
+        inside = False
+    if not inside:
+        problems.append(
+            Problem(
+                f"intervention {intervention!r} must be after the first period and not after "
+                f"the last one: the data run from {tmin!r} to {tmax!r}, so pass a first "
+                f"treated period in ({tmin!r}, {tmax!r}]",
+                column=time,
+            )
+        )
+    if problems:
+        raise DataValidationError(problems)
+
+
+def _missing_problems(Y: pd.DataFrame, units: Sequence, what: str) -> list[Problem]:
+    problems = []
+    for u in units:
+        gaps = Y.index[Y[u].isna().to_numpy()]
+        if len(gaps):
+            shown = ", ".join(map(str, list(gaps[:8]))) + (" …" if len(gaps) > 8 else "")
+            problems.append(Problem(f"{what} {u!r} has no outcome value in period(s) {shown}"))
+    return problems
+
+
+# ----------------------------------------------------------------------------- one fit
+@dataclass(frozen=True)
+class _Panel:
+    Y: np.ndarray  # (T, N) outcomes, columns = units
+    X: np.ndarray | None  # (k, N) predictors
+    units: list
+    times: list
+    n_pre: int
+
+
+def _fit_one(panel: _Panel, treated_idx: int, donor_idx: list[int]):
+    Y, X, t0 = panel.Y, panel.X, panel.n_pre
+    if X is None or X.shape[0] == 0:
+        fit = fit_weights(Y[:t0, treated_idx], Y[:t0, donor_idx])
+    else:
+        fit = fit_weights(
+            Y[:t0, treated_idx], Y[:t0, donor_idx], X[:, treated_idx], X[:, donor_idx]
+        )
+    synth = Y[:, donor_idx] @ fit.weights
+    gap = Y[:, treated_idx] - synth
+    pre = float(np.sqrt(np.mean(gap[:t0] ** 2)))
+    post = float(np.sqrt(np.mean(gap[t0:] ** 2)))
+    return fit, synth, gap, pre, post
+
+
+def _ratio(post: float, pre: float) -> float:
+    if pre > 0:
+        return post / pre
+    return math.inf if post > 0 else 0.0
+
+
+# ----------------------------------------------------------------------------- public API
+def synthetic_control(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated_unit: Hashable,
+    intervention: Any,
+    predictors: Sequence | Mapping | None = None,
+    donors: Sequence | None = None,
+    placebo: bool = True,
+    placebo_mspe_cutoff: float | None = None,
+    in_time_placebo: Any = "auto",
+    leave_one_out: bool = True,
+    missing: MissingPolicy = "raise",
+    level: float = 0.95,
+) -> SyntheticControlResult:
+    """Estimate the effect of an intervention on one unit with a synthetic control.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel: one row per unit and period. Not modified.
+    outcome, unit, time : str
+        Column names. ``time`` must be orderable (years, integers, dates).
+    treated_unit : hashable
+        The unit that received the intervention.
+    intervention : scalar
+        The first period under the intervention; earlier periods are the
+        pre-period.
+    predictors : list or dict, optional
+        Predictors for the nested ``V`` optimisation. Each item is a column
+        name (averaged over the pre-period), a ``(column, periods, op)`` tuple
+        (e.g. ``("cigsale", [1975])`` or ``("retprice", range(1980, 1989))``),
+        a dict with those keys or a :class:`Predictor`; a dict maps labels to
+        such specs. None matches the pre-period outcomes directly.
+    donors : sequence, optional
+        The donor pool; default every other unit.
+    placebo : bool
+        Run the in-space placebo refits (needed for the p-value and the CI).
+    placebo_mspe_cutoff : float, optional
+        Leave out placebos whose pre-period MSPE is more than this multiple
+        of the treated unit's (ADH 2010 use 20, 5 and 2). None keeps all.
+    in_time_placebo : "auto", None or a period
+        Fake intervention period for the in-time placebo; ``"auto"`` takes
+        the middle of the pre-period, None skips it. Predictor periods at or
+        after the fake intervention are dropped for that refit.
+    leave_one_out : bool
+        Refit without each donor whose weight exceeds 0.001.
+    missing : {"raise", "drop"}
+        Donors with missing outcome values: raise (default) or drop those
+        donors (a diagnostic names them). The treated unit may not miss any.
+    level : float
+        Confidence level of the placebo-inversion interval.
+
+    Returns
+    -------
+    SyntheticControlResult
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, duplicate unit-period rows, unknown treated unit or
+        donors, intervention outside the data, missing or constant outcomes.
+    ParamsError
+        Invalid options or predictor specifications.
+    EstimationError
+        Fewer than two donors.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> years = range(2010, 2024)
+    >>> base = {f"kota_{i}": 50 + 3 * i + rng.normal(0, 1, 14).cumsum() for i in range(8)}
+    >>> base["treated"] = 0.5 * base["kota_2"] + 0.5 * base["kota_5"] + np.r_[[0.0] * 9, [4.0] * 5]
+    >>> df = pd.DataFrame([(u, y, v) for u, s in base.items() for y, v in zip(years, s)],
+    ...                   columns=["kota", "year", "skm"])
+    >>> res = synthetic_control(df, outcome="skm", unit="kota", time="year",
+    ...                         treated_unit="treated", intervention=2019)
+    >>> res.weights[res.weights > 0.001].round(3).to_dict()
+    {'kota_2': 0.5, 'kota_5': 0.5}
+    >>> round(res.estimate, 3), round(res.p_value, 3)
+    (4.0, 0.111)
+    """
+    if missing not in get_args(MissingPolicy):
+        raise ParamsError(f"missing must be one of {get_args(MissingPolicy)}, got {missing!r}")
+    if not (0 < level < 1):
+        raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    if placebo_mspe_cutoff is not None and not placebo_mspe_cutoff >= 1:
+        raise ParamsError(
+            "placebo_mspe_cutoff must be None or a number >= 1 (ADH 2010 use 20, 5 or 2), "
+            f"got {placebo_mspe_cutoff!r}"
+        )
+    specs = _parse_predictors(predictors)
+    _validate(data, outcome, unit, time, treated_unit, intervention, donors, specs)
+
+    Y = data.pivot(index=time, columns=unit, values=outcome).sort_index()
+    Y = Y.astype(float)
+    pool = [u for u in (donors if donors is not None else Y.columns) if u != treated_unit]
+    pre_mask = np.asarray(Y.index < intervention)
+    diagnostics: list[Diagnostic] = []
+
+    problems = _missing_problems(Y, [treated_unit], "the treated unit")
+    donor_problems = _missing_problems(Y, pool, "donor")
+    if donor_problems and missing == "drop":
+        dropped = [u for u in pool if Y[u].isna().any()]
+        pool = [u for u in pool if u not in dropped]
+        diagnostics.append(_dropped_donors(dropped))
+    else:
+        problems += [
+            Problem(p.message + "; fill it, remove the donor, or pass missing='drop'")
+            for p in donor_problems
+        ]
+    if problems:
+        raise DataValidationError(problems)
+    if len(pool) < 2:
+        raise EstimationError(
+            f"synthetic control needs at least 2 donor units, got {len(pool)} ({pool}); "
+            "add untreated units to the data or to donors"
+        )
+    units = [treated_unit, *pool]
+    Yu = Y[units]
+    pre_vals = Yu.to_numpy()[pre_mask]
+    if np.ptp(pre_vals) == 0:
+        raise DataValidationError(
+            [
+                Problem(
+                    f"the outcome is constant ({pre_vals.flat[0]!r}) for the treated unit and "
+                    "every donor before the intervention; there is nothing to match. Check that "
+                    "the right column was chosen",
+                    column=outcome,
+                )
+            ]
+        )
+    times = list(Yu.index)
+    pre_times = [t for t, m in zip(times, pre_mask) if m]
+
+    X, x_labels = None, None
+    if specs is not None:
+        X, x_labels, xprob = _predictor_matrix(data, specs, unit, time, units, pre_times)
+        sd = X.std(axis=1, ddof=1) if X.size else np.array([])
+        xprob += [
+            Problem(
+                f"predictor {lab} takes the same value for every unit, so it cannot be "
+                "standardised or matched; drop it",
+            )
+            for lab, s in zip(x_labels, sd)
+            if not s > 0
+        ]
+        if not x_labels and not xprob:
+            xprob.append(Problem("no predictor has a period before the intervention"))
+        if xprob:
+            raise DataValidationError(xprob)
+
+    panel = _Panel(Yu.to_numpy(), X, units, times, int(pre_mask.sum()))
+    fit, synth, gap, pre_rmspe, post_rmspe = _fit_one(panel, 0, list(range(1, len(units))))
+    t0 = panel.n_pre
+    estimate = float(gap[t0:].mean())
+    weights = pd.Series(fit.weights, index=pd.Index(pool, name=unit), name="weight")
+    v_weights = (
+        pd.Series(fit.v, index=pd.Index(x_labels, name="predictor"), name="v")
+        if fit.v is not None
+        else None
+    )
+    idx = pd.Index(times, name=time)
+    treated_s = pd.Series(panel.Y[:, 0], index=idx, name=str(treated_unit))
+    synth_s = pd.Series(synth, index=idx, name="synthetic")
+    gap_s = pd.Series(gap, index=idx, name="gap")
+
+    if X is not None:
+        bal_index, x1, x0 = x_labels, X[:, 0], X[:, 1:]
+    else:
+        bal_index = [f"{outcome} ({t})" for t in pre_times]
+        x1, x0 = panel.Y[:t0, 0], panel.Y[:t0, 1:]
+    balance = pd.DataFrame(
+        {"treated": x1, "synthetic": x0 @ fit.weights, "donor_mean": x0.mean(axis=1)},
+        index=pd.Index(bal_index, name="predictor"),
+    )
+
+    # --- in-space placebo
+    placebo_df, placebo_gaps = pd.DataFrame(), pd.DataFrame()
+    p_value, ci_lower, ci_upper = math.nan, math.nan, math.nan
+    if placebo:
+        rows = [(treated_unit, pre_rmspe, post_rmspe, _ratio(post_rmspe, pre_rmspe), estimate)]
+        gaps = {treated_unit: gap}
+        for j in range(1, len(units)):
+            others = [i for i in range(1, len(units)) if i != j]
+            _, _, g, pre_j, post_j = _fit_one(panel, j, others)
+            rows.append((units[j], pre_j, post_j, _ratio(post_j, pre_j), float(g[t0:].mean())))
+            gaps[units[j]] = g
+        placebo_df = pd.DataFrame(
+            rows, columns=[unit, "pre_rmspe", "post_rmspe", "ratio", "estimate"]
+        ).set_index(unit)
+        included = np.ones(len(rows), dtype=bool)
+        if placebo_mspe_cutoff is not None:
+            included[1:] = placebo_df["pre_rmspe"].to_numpy()[1:] ** 2 <= (
+                placebo_mspe_cutoff * pre_rmspe**2
+            )
+        placebo_df["included"] = included
+        placebo_gaps = pd.DataFrame(gaps, index=idx)
+        ratios = placebo_df["ratio"].to_numpy()[1:][included[1:]]
+        n_pl = int(included[1:].sum())
+        r_treated = placebo_df["ratio"].iloc[0]
+        p_value = (1 + int(np.sum(ratios >= r_treated))) / (1 + n_pl)
+        ci_lower, ci_upper = _invert_placebo(gap[t0:], pre_rmspe, ratios, level)
+        diagnostics += _placebo_diagnostics(n_pl, len(units) - 1, level, ci_lower)
+
+    # --- in-time placebo
+    in_time = None
+    if in_time_placebo is not None:
+        in_time, note = _in_time(data, specs, unit, time, panel, pre_times, in_time_placebo)
+        if note is not None:
+            diagnostics.append(note)
+
+    # --- leave-one-out
+    loo_df, loo_paths = pd.DataFrame(), pd.DataFrame()
+    if leave_one_out:
+        loo_rows, paths = [], {}
+        for i, w in enumerate(fit.weights):
+            if w <= POSITIVE_WEIGHT or len(pool) <= 2:
+                continue
+            keep = [k for k in range(1, len(units)) if k != i + 1]
+            _, s, g, pre_l, post_l = _fit_one(panel, 0, keep)
+            loo_rows.append((pool[i], float(w), float(g[t0:].mean()), pre_l, post_l))
+            paths[pool[i]] = s
+        loo_df = pd.DataFrame(
+            loo_rows, columns=["dropped_donor", "weight", "estimate", "pre_rmspe", "post_rmspe"]
+        ).set_index("dropped_donor")
+        loo_paths = pd.DataFrame(paths, index=idx)
+
+    diagnostics += _fit_diagnostics(panel, fit.weights, pool, pre_rmspe, outcome)
+    diagnostics.append(_no_se_note())
+
+    terms = pd.DataFrame(
+        {
+            "term": ["mean_post_gap"],
+            "estimate": [estimate],
+            "std_error": [math.nan],
+            "ci_lower": [ci_lower],
+            "ci_upper": [ci_upper],
+            "p_value": [p_value],
+        }
+    )
+    se_type = (
+        "none: no analytic SE for synthetic control; p-value = rank of the post/pre RMSPE ratio "
+        f"among in-space placebos (ADH 2010); {int(level * 100)}% CI = inversion of that test "
+        "under a constant effect (Firpo & Possebom 2018)"
+        if placebo
+        else "none: no analytic SE; no placebo run, so no p-value or CI"
+    )
+    return SyntheticControlResult(
+        method="synthetic_control",
+        outcome=outcome,
+        estimate=estimate,
+        std_error=math.nan,
+        ci_lower=ci_lower,
+        ci_upper=ci_upper,
+        p_value=p_value,
+        n_obs=int(panel.Y.size),
+        se_type=se_type,
+        terms=terms,
+        text=_text(
+            treated_unit,
+            outcome,
+            estimate,
+            pre_rmspe,
+            p_value,
+            ci_lower,
+            ci_upper,
+            level,
+            weights,
+            loo_df,
+        ),
+        diagnostics=tuple(diagnostics),
+        level=level,
+        title=f"Synthetic control: {treated_unit}",
+        treated_unit=treated_unit,
+        intervention=intervention,
+        weights=weights,
+        v_weights=v_weights,
+        treated=treated_s,
+        synthetic=synth_s,
+        gap=gap_s,
+        pre_rmspe=pre_rmspe,
+        post_rmspe=post_rmspe,
+        balance=balance,
+        placebo=placebo_df,
+        placebo_gaps=placebo_gaps,
+        in_time=in_time,
+        leave_one_out=loo_df,
+        leave_one_out_paths=loo_paths,
+    )
+
+
+# ----------------------------------------------------------------------------- inference helpers
+def _invert_placebo(
+    post_gap: np.ndarray, pre_rmspe: float, ratios: np.ndarray, level: float
+) -> tuple[float, float]:
+    """Constant effects ``c`` not rejected by the placebo ratio test at ``1 - level``."""
+    alpha = 1.0 - level
+    n = len(ratios)
+    # p(c) = (1 + #{ratio_j >= ratio(c)}) / (1 + n) > alpha  <=>  ratio(c) <= m-th largest ratio
+    m = math.floor(alpha * (1 + n) - 1 + 1e-12) + 1
+    center = float(np.mean(post_gap))
+    if m <= 0:
+        return -math.inf, math.inf
+    r_star = float(np.sort(ratios)[::-1][m - 1])
+    if not math.isfinite(r_star):
+        return -math.inf, math.inf
+    half_sq = (r_star * pre_rmspe) ** 2 - float(np.var(post_gap))
+    if half_sq < 0:
+        return math.nan, math.nan
+    half = math.sqrt(half_sq)
+    return center - half, center + half
+
+
+def _in_time(data, specs, unit, time, panel: _Panel, pre_times, when):
+    t0 = panel.n_pre
+    if when == "auto":
+        if t0 < 4:
+            return None, Diagnostic(
+                "in_time_placebo_skipped",
+                "info",
+                Bilingual(
+                    id=f"Plasebo waktu tidak dijalankan: hanya {t0} periode sebelum intervensi.",
+                    en=f"In-time placebo skipped: only {t0} pre-intervention periods.",
+                ),
+            )
+        k = t0 // 2
+    else:
+        if when not in pre_times or pre_times.index(when) < 2:
+            raise ParamsError(
+                f"in_time_placebo must be a pre-intervention period with at least 2 periods "
+                f"before it, one of {pre_times[2:]}, or 'auto' or None; got {when!r}"
+            )
+        k = pre_times.index(when)
+    fake_pre = pre_times[:k]
+    X = None
+    if specs is not None:
+        X, labels, problems = _predictor_matrix(data, specs, unit, time, panel.units, fake_pre)
+        if problems or not labels or np.any(X.std(axis=1, ddof=1) <= 0):
+            X = None
+    sub = _Panel(panel.Y[:t0], X, panel.units, panel.times[:t0], k)
+    _, _, g, pre_r, post_r = _fit_one(sub, 0, list(range(1, len(panel.units))))
+    gap = pd.Series(g, index=pd.Index(panel.times[:t0], name=time), name="in_time_gap")
+    return PlaceboInTime(pre_times[k], float(g[k:].mean()), pre_r, post_r, gap), None
+
+
+# ----------------------------------------------------------------------------- diagnostics
+def _dropped_donors(dropped: list) -> Diagnostic:
+    return Diagnostic(
+        "donors_dropped_missing",
+        "warning",
+        Bilingual(
+            id=f"{len(dropped)} unit donor dibuang karena ada nilai hasil yang hilang: {dropped}.",
+            en=f"{len(dropped)} donor unit(s) dropped because of missing outcome values: {dropped}.",
+        ),
+    )
+
+
+def _no_se_note() -> Diagnostic:
+    return Diagnostic(
+        "no_standard_error",
+        "info",
+        Bilingual(
+            id=(
+                "Kontrol sintetis tidak punya galat baku analitis (std_error kosong). Nilai p dan "
+                "interval berasal dari uji plasebo antar-unit, bukan dari distribusi normal."
+            ),
+            en=(
+                "Synthetic control has no analytic standard error (std_error is NaN). The p-value "
+                "and interval come from the in-space placebo test, not from a normal distribution."
+            ),
+        ),
+    )
+
+
+def _placebo_diagnostics(
+    n_pl: int, n_donors: int, level: float, ci_lower: float
+) -> list[Diagnostic]:
+    out = []
+    smallest = 1 / (n_pl + 1)
+    alpha = 1 - level
+    out.append(
+        Diagnostic(
+            "placebo_granularity",
+            "warning" if smallest > alpha else "info",
+            Bilingual(
+                id=(
+                    f"Dengan {n_pl} unit plasebo, nilai p terkecil yang mungkin adalah "
+                    f"1/{n_pl + 1} = {smallest:.3f}."
+                    + (
+                        f" Itu lebih besar dari {alpha:.2f}: uji ini tidak mungkin signifikan "
+                        "dan intervalnya tak terbatas. Tambah unit donor."
+                        if smallest > alpha
+                        else ""
+                    )
+                ),
+                en=(
+                    f"With {n_pl} placebo units the smallest attainable p-value is "
+                    f"1/{n_pl + 1} = {smallest:.3f}."
+                    + (
+                        f" That is above {alpha:.2f}: the test cannot be significant and the "
+                        "interval is unbounded. Add donor units."
+                        if smallest > alpha
+                        else ""
+                    )
+                ),
+            ),
+        )
+    )
+    if n_pl < n_donors:
+        out.append(
+            Diagnostic(
+                "placebos_excluded",
+                "info",
+                Bilingual(
+                    id=(
+                        f"{n_donors - n_pl} dari {n_donors} plasebo tidak dipakai karena "
+                        "kecocokan pra-intervensinya jauh lebih buruk (placebo_mspe_cutoff)."
+                    ),
+                    en=(
+                        f"{n_donors - n_pl} of {n_donors} placebos left out because their "
+                        "pre-intervention fit is much worse (placebo_mspe_cutoff)."
+                    ),
+                ),
+            )
+        )
+    if math.isnan(ci_lower):
+        out.append(
+            Diagnostic(
+                "empty_confidence_set",
+                "warning",
+                Bilingual(
+                    id=(
+                        "Tidak ada efek konstan yang konsisten dengan data: selisih sesudah "
+                        "intervensi terlalu berubah-ubah. Interval dibiarkan kosong (NaN); "
+                        "lihat grafik selisih."
+                    ),
+                    en=(
+                        "No constant effect is consistent with the data: the post-intervention "
+                        "gap varies too much. The interval is left empty (NaN); look at the gap plot."
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def _fit_diagnostics(panel: _Panel, w: np.ndarray, pool: list, pre_rmspe: float, outcome: str):
+    from innolab_analysis.estimators._diagnostics import few_pre_periods, poor_pre_fit
+
+    out: list[Diagnostic] = []
+    t0 = panel.n_pre
+    y1 = panel.Y[:t0, 0]
+    Y0 = panel.Y[:t0, 1:]
+    for d in (
+        poor_pre_fit(pre_rmspe, float(np.std(y1, ddof=1)) if t0 > 1 else math.nan),
+        few_pre_periods(t0, threshold=5),
+    ):
+        if d is not None:
+            out.append(d)
+    above = int(np.sum(y1 > Y0.max(axis=1)))
+    below = int(np.sum(y1 < Y0.min(axis=1)))
+    outside = above + below
+    if outside:
+        share = outside / t0
+        out.append(
+            Diagnostic(
+                "outside_convex_hull",
+                "warning" if share >= 0.25 else "info",
+                Bilingual(
+                    id=(
+                        f"Pada {outside} dari {t0} periode sebelum intervensi, {outcome} unit "
+                        f"yang diberi perlakuan berada di luar rentang semua donor ({above} di atas "
+                        f"maksimum, {below} di bawah minimum). Kombinasi donor tidak dapat "
+                        "menirunya; pertimbangkan donor lain atau metode lain."
+                    ),
+                    en=(
+                        f"In {outside} of {t0} pre-intervention periods the treated unit's "
+                        f"{outcome} lies outside the range of every donor ({above} above the "
+                        f"maximum, {below} below the minimum). No convex combination of donors can "
+                        "reproduce it; consider other donors or another design."
+                    ),
+                ),
+            )
+        )
+    n_d = len(pool)
+    if n_d < 5:
+        out.append(
+            Diagnostic(
+                "few_donors",
+                "warning",
+                Bilingual(
+                    id=(
+                        f"Hanya {n_d} unit donor. Kontrol sintetis dan uji plasebo butuh lebih "
+                        "banyak unit pembanding (idealnya puluhan)."
+                    ),
+                    en=(
+                        f"Only {n_d} donor units. The synthetic control and the placebo test need "
+                        "more comparison units (ideally dozens)."
+                    ),
+                ),
+            )
+        )
+    top = int(np.argmax(w))
+    if w[top] >= 0.9:
+        out.append(
+            Diagnostic(
+                "dominant_donor",
+                "info",
+                Bilingual(
+                    id=(
+                        f"Satu donor ({pool[top]!s}) mendapat bobot {w[top]:.2f}: kontrol sintetis "
+                        "pada dasarnya adalah satu unit pembanding. Periksa hasil leave-one-out."
+                    ),
+                    en=(
+                        f"One donor ({pool[top]!s}) takes weight {w[top]:.2f}: the synthetic "
+                        "control is essentially a single comparison unit. Check the leave-one-out "
+                        "results."
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def _text(treated, outcome, est, pre_rmspe, p, lo, hi, level, weights, loo) -> Bilingual:
+    top = weights.sort_values(ascending=False)
+    top = top[top > POSITIVE_WEIGHT].head(5)
+    mix = ", ".join(f"{u} {w:.2f}" for u, w in top.items())
+    pct = int(round(level * 100))
+    if math.isnan(p):
+        inf_en = "No placebo test was run, so there is no p-value or interval."
+        inf_id = "Uji plasebo tidak dijalankan, jadi tidak ada nilai p atau interval."
+    else:
+        ci = f"[{lo:,.3f}, {hi:,.3f}]" if not math.isnan(lo) else "(empty)"
+        inf_en = f"Placebo p-value {p:.3f}; {pct}% interval from inverting the placebo test {ci}."
+        inf_id = f"Nilai p plasebo {p:.3f}; interval {pct}% dari inversi uji plasebo {ci}."
+    loo_en = loo_id = ""
+    if len(loo):
+        a, b = float(loo["estimate"].min()), float(loo["estimate"].max())
+        loo_en = f" Dropping one donor at a time gives {a:,.3f} to {b:,.3f}."
+        loo_id = f" Membuang satu donor bergantian memberi {a:,.3f} sampai {b:,.3f}."
+    return Bilingual(
+        id=(
+            f"Setelah intervensi, {outcome} {treated} rata-rata {est:+,.3f} dibanding kontrol "
+            f"sintetisnya ({mix}); RMSPE sebelum intervensi {pre_rmspe:,.3f}. {inf_id}{loo_id}"
+        ),
+        en=(
+            f"After the intervention, {treated}'s {outcome} differs from its synthetic control "
+            f"({mix}) by {est:+,.3f} on average; pre-intervention RMSPE {pre_rmspe:,.3f}. "
+            f"{inf_en}{loo_en}"
+        ),
+    )
