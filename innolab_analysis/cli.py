@@ -1,0 +1,169 @@
+"""The ``innolab`` command: validate parameters, run studies, publish reports.
+
+::
+
+    innolab validate params/mojokerto.yaml
+    innolab run params/mojokerto.yaml [--out reports] [--force]
+    innolab batch params/*.yaml [--workers 2 | --scheduler tcp://host:8786]
+    innolab list
+    innolab publish [--out reports]
+
+Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="innolab",
+        description="Run innolab_analysis study notebooks and publish their HTML reports.",
+        epilog="Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--out", default="reports", help="reports folder (default: reports)")
+        sp.add_argument("--force", action="store_true", help="re-run unchanged notebooks too")
+        sp.add_argument(
+            "--timeout", type=int, default=600, help="seconds a cell may run (default: 600)"
+        )
+        sp.add_argument(
+            "--notebooks", default=None, help="folder of the notebooks (default: notebooks/)"
+        )
+
+    run = sub.add_parser("run", help="run studies one after another and publish their reports")
+    run.add_argument("params", nargs="+", metavar="PARAMS", help="study parameter file(s)")
+    common(run)
+
+    batch = sub.add_parser("batch", help="run many studies in parallel")
+    batch.add_argument("params", nargs="+", metavar="PARAMS", help="study parameter files")
+    common(batch)
+    batch.add_argument(
+        "--workers", type=int, default=None, help="processes (default: number of cores)"
+    )
+    batch.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786"
+    )
+
+    val = sub.add_parser("validate", help="check parameter files without running anything")
+    val.add_argument("params", nargs="+", metavar="PARAMS")
+    val.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+
+    sub.add_parser("list", help="list the notebooks and their typed parameters")
+
+    pub = sub.add_parser("publish", help="rebuild the index of the reports folder")
+    pub.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    pub.add_argument("--language", choices=("id", "en"), default=None, help="index language")
+    return p
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _summary(runs, out: Path) -> str:
+    from innolab_analysis.reports.runner import _rel
+
+    rows = [("study", "notebook", "status", "duration", "headline", "report")]
+    for r in runs:
+        report = _rel(r.report, out.resolve().parent) if r.report else "–"
+        head = r.headline[0] if r.headline else ("–" if r.status != "failed" else "(see above)")
+        rows.append((r.study, r.notebook, r.status, f"{r.duration_s:.1f} s", head, report))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cmd_list() -> int:
+    from innolab_analysis.reports.params import COMMON_KEYS, parameter_table
+
+    rows = parameter_table()
+    current = None
+    for r in rows:
+        if r["notebook"] != current:
+            current = r["notebook"]
+            print(f"\n{current}")
+        note = " (common key)" if r["name"] in COMMON_KEYS else ""
+        note += " (set by the runner)" if r["name"] == "output_dir" else ""
+        print(f"  {r['name']}: {r['type']} = {r['default']}{note}\n      {r['help']}")
+    return 0
+
+
+def _run(args, batch: bool) -> int:
+    from innolab_analysis.reports.runner import exit_code, run_batch, run_study, validate_all
+
+    out = Path(args.out)
+    configs = validate_all(args.params, notebooks_dir=args.notebooks)
+    if batch:
+        runs = run_batch(
+            args.params,
+            out=out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            force=args.force,
+            notebooks_dir=args.notebooks,
+            timeout=args.timeout,
+            progress=_say,
+        )
+    else:
+        runs = []
+        for cfg in configs:
+            _say(f"[{cfg.study}] {len(cfg.notebooks)} notebook(s) → {out / cfg.study}")
+            runs += run_study(
+                cfg,
+                out=out,
+                force=args.force,
+                notebooks_dir=args.notebooks,
+                timeout=args.timeout,
+                progress=_say,
+                build_index=cfg is configs[-1],
+            )
+    _say("")
+    _say(_summary(runs, out))
+    _say(f"index: {out / 'index.html'}")
+    return exit_code(runs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``innolab`` command; returns the exit code."""
+    from innolab_analysis.errors import DataValidationError, InnolabError
+
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "validate":
+            from innolab_analysis.reports.runner import validate_all
+
+            configs = validate_all(args.params, notebooks_dir=args.notebooks)
+            for cfg in configs:
+                _say(f"ok  {cfg.path.name}: study '{cfg.study}', {', '.join(cfg.notebooks)}")
+            return 0
+        if args.command == "publish":
+            from innolab_analysis.reports.publish import build_index
+
+            _say(f"index: {build_index(args.out, language=args.language)}")
+            return 0
+        return _run(args, batch=args.command == "batch")
+    except DataValidationError as exc:  # ParamsError included
+        print(str(exc), file=sys.stderr)
+        return 2
+    except InnolabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,870 @@
+"""Study parameter files: the typed schema, safe YAML loading and validation.
+
+One YAML file per study (``params/<study>.yaml``) says which notebooks to run
+and with which parameters. The pydantic models below are the *single source*
+of every notebook parameter's type, default and help text: the ``innolab
+list`` command prints them, the runner validates each file against them
+before any kernel starts, and a test checks that every notebook's
+``parameters`` cell declares exactly these names, types and defaults.
+
+A parameter file looks like::
+
+    study: mojokerto
+    title: "Kota Mojokerto: inovasi dan kualitas layanan"
+    language: id
+    data_dir: ../data/demo        # relative to this file
+    start_year: 2015
+    end_year: 2024
+    notebooks:
+      service_quality: {standard: "2017", frequency: semester}
+      city_spillover: {satellite: "3576", core: "3578", event: "2017-12-19"}
+
+The common keys ``language``, ``data_dir``, ``start_year`` and ``end_year``
+are passed to every notebook that declares them; a key inside a notebook's
+block wins over the common key. The runner adds ``output_dir`` (the absolute
+path of the study's output folder) and passes ``data_dir`` as an absolute path.
+
+YAML is read without YAML-1.1 surprises: ``2017-12-19`` stays a string (the
+schema parses it), only ``true``/``false`` are booleans (``NO``, ``yes``,
+``on`` stay strings), and tags that would construct Python objects
+(``!!python/object``) are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from innolab_analysis.errors import ParamsError, Problem
+
+__all__ = [
+    "COMMON_KEYS",
+    "NOTEBOOK_MODELS",
+    "NOTEBOOK_TABLES",
+    "CitySpilloverParams",
+    "ComparativeSynthesisParams",
+    "ControlGroup",
+    "CovidHandling",
+    "DidMethod",
+    "Frequency",
+    "ImpactOutcome",
+    "InnovationImpactParams",
+    "InnovationPortfolioParams",
+    "Language",
+    "NotebookName",
+    "ServiceQualityParams",
+    "SkmStandard",
+    "StudyConfig",
+    "annotation_name",
+    "load_params",
+    "parameter_table",
+    "read_yaml",
+]
+
+# ----------------------------------------------------------------------------- options
+Language = Literal["id", "en"]
+"""Language of the report: Bahasa Indonesia or English."""
+SkmStandard = Literal["2017", "2014", "2004"]
+"""SKM/IKM regulation: Permen PANRB 14/2017, 16/2014 (legacy) or KepMenPAN 25/2004."""
+Frequency = Literal["semester", "year"]
+"""Period of aggregation for survey and indicator series."""
+ImpactOutcome = Literal["ikm", "processing_days"]
+"""Outcome of the innovation-impact study."""
+ControlGroup = Literal["never_treated", "not_yet_treated"]
+"""Comparison group of the staggered difference-in-differences."""
+DidMethod = Literal["dr", "reg", "ipw"]
+"""Estimation method of the group-time ATTs (doubly robust, outcome regression, IPW)."""
+CovidHandling = Literal["dummy", "exclude", "none"]
+"""How the 2020–2021 COVID-19 shock enters the city-level models."""
+NotebookName = Literal[
+    "service_quality",
+    "innovation_portfolio",
+    "innovation_impact",
+    "city_spillover",
+    "comparative_synthesis",
+]
+"""The study notebooks, in the order the runner executes them."""
+
+COMMON_KEYS: tuple[str, ...] = ("language", "data_dir", "start_year", "end_year")
+"""Top-level keys passed to every notebook that declares them."""
+
+_RUNNER_KEYS = ("output_dir",)
+
+
+# ----------------------------------------------------------------------------- models
+class _NotebookParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _data_dir() -> Any:
+    return Field(
+        "../data/demo",
+        description="Folder with the study tables (relative paths: to the parameter file).",
+    )
+
+
+def _output_dir() -> Any:
+    return Field(
+        "../reports/_interactive",
+        description="Folder this run writes to (set by the runner: reports/<study>).",
+    )
+
+
+def _language() -> Any:
+    return Field("id", description="Language of the report: 'id' (Bahasa Indonesia) or 'en'.")
+
+
+class ServiceQualityParams(_NotebookParams):
+    """Parameters of ``notebooks/service_quality.ipynb`` (SKM/IKM by agency and period)."""
+
+    data_dir: str = _data_dir()
+    output_dir: str = _output_dir()
+    language: Language = _language()
+    start_year: int = Field(2015, description="First year of the survey series.")
+    end_year: int = Field(2024, description="Last year of the survey series.")
+    standard: SkmStandard = Field(
+        "2017", description="SKM regulation for elements and grade intervals."
+    )
+    frequency: Frequency = Field("semester", description="Aggregation period of the IKM.")
+    bootstrap: int = Field(
+        0, ge=0, description="Bootstrap replications for IKM intervals (0 = none)."
+    )
+
+
+class InnovationPortfolioParams(_NotebookParams):
+    """Parameters of ``notebooks/innovation_portfolio.ipynb`` (coverage, readiness, IID)."""
+
+    data_dir: str = _data_dir()
+    output_dir: str = _output_dir()
+    language: Language = _language()
+    start_year: int = Field(2015, description="First year of the portfolio.")
+    end_year: int = Field(2024, description="Last year of the portfolio.")
+    rubric: str = Field(
+        "default", description="Readiness rubric: 'default' or the path of a rubric YAML file."
+    )
+
+
+class InnovationImpactParams(_NotebookParams):
+    """Parameters of ``notebooks/innovation_impact.ipynb`` (staggered DiD, ITS, power)."""
+
+    data_dir: str = _data_dir()
+    output_dir: str = _output_dir()
+    language: Language = _language()
+    outcome: ImpactOutcome = Field("ikm", description="Outcome: 'ikm' or 'processing_days'.")
+    frequency: Frequency = Field("semester", description="Period of the agency panel.")
+    control_group: ControlGroup = Field(
+        "not_yet_treated", description="Comparison group of the staggered DiD."
+    )
+    method: DidMethod = Field("dr", description="Group-time ATT method: 'dr', 'reg' or 'ipw'.")
+    its_agency: str = Field(
+        "", description="Agency for the interrupted time series ('' = chosen automatically)."
+    )
+    n_boot: int = Field(
+        999, ge=0, description="Bootstrap replications (multiplier bootstrap); 0 = analytic."
+    )
+    seed: int = Field(20240101, description="Random seed of the bootstrap.")
+    mde: bool = Field(True, description="Also compute the minimum detectable effect.")
+
+
+class CitySpilloverParams(_NotebookParams):
+    """Parameters of ``notebooks/city_spillover.ipynb`` (satellite city next to a core city)."""
+
+    data_dir: str = _data_dir()
+    output_dir: str = _output_dir()
+    language: Language = _language()
+    satellite: str = Field(
+        "3576", description="Region code of the satellite city (Kota Mojokerto)."
+    )
+    core: str = Field("3578", description="Region code of the core city (Kota Surabaya).")
+    event: str = Field(
+        "2017-12-19", description="Event date YYYY-MM-DD (Tol Sumo fully open: 2017-12-19)."
+    )
+    donors: list[str] = Field(
+        default_factory=list, description="Donor region codes ([] = the default pool)."
+    )
+    exclude_gerbangkertosusila: bool = Field(
+        True, description="Drop the Gerbangkertosusila regions from the donor pool (spillover)."
+    )
+    start_year: int = Field(2010, description="First year of the city panel.")
+    end_year: int = Field(2024, description="Last year of the city panel.")
+    covid: CovidHandling = Field(
+        "dummy", description="COVID-19 years: 'dummy', 'exclude' or 'none'."
+    )
+
+
+class ComparativeSynthesisParams(_NotebookParams):
+    """Parameters of ``notebooks/comparative_synthesis.ipynb`` (all effects side by side)."""
+
+    output_dir: str = _output_dir()
+    results_dir: str = Field(
+        "", description="Reports folder to collect effects from ('' = the parent of output_dir)."
+    )
+    language: Language = _language()
+
+
+NOTEBOOK_MODELS: dict[str, type[_NotebookParams]] = {
+    "service_quality": ServiceQualityParams,
+    "innovation_portfolio": InnovationPortfolioParams,
+    "innovation_impact": InnovationImpactParams,
+    "city_spillover": CitySpilloverParams,
+    "comparative_synthesis": ComparativeSynthesisParams,
+}
+"""Notebook name → its parameter model, in the order the runner executes them."""
+
+NOTEBOOK_TABLES: dict[str, tuple[str, ...]] = {
+    "service_quality": ("agencies", "skm_responses"),
+    "innovation_portfolio": ("agencies", "innovations"),
+    "innovation_impact": ("agencies", "innovations"),
+    "city_spillover": ("regions",),
+    "comparative_synthesis": (),
+}
+"""Tables (file stems in ``data_dir``) each notebook needs."""
+
+_IMPACT_OUTCOME_TABLE = {"ikm": "skm_responses", "processing_days": "service_indicators"}
+_TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+class _StudyModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    study: str = Field(
+        description="Study id, used for the output folder (letters, digits, _ and -)."
+    )
+    title: str = Field("", description="Title shown in the reports and the index.")
+    language: Language = _language()
+    data_dir: str = Field(description="Folder with the study tables, relative to this file.")
+    start_year: int | None = Field(None, description="First year (passed to every notebook).")
+    end_year: int | None = Field(None, description="Last year (passed to every notebook).")
+    notebooks: dict[str, dict[str, Any]] = Field(
+        description="Notebooks to run, each with its own parameters."
+    )
+
+
+# ----------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class StudyConfig:
+    """A validated study parameter file.
+
+    Attributes
+    ----------
+    study : str
+        Study id (output folder name).
+    title : str
+        Title for the reports and the index.
+    language : {"id", "en"}
+        Report language.
+    data_dir : Path
+        Absolute path of the data folder.
+    path : Path
+        Absolute path of the parameter file.
+    notebooks : dict
+        Notebook name → validated parameter model (``output_dir`` still the
+        schema default; the runner sets it).
+    """
+
+    study: str
+    title: str
+    language: str
+    data_dir: Path
+    path: Path
+    notebooks: dict[str, _NotebookParams] = field(default_factory=dict)
+
+    def notebook_parameters(self, notebook: str, output_dir: Path | str) -> dict[str, Any]:
+        """The parameters injected into ``notebook``, with ``output_dir`` set."""
+        values = self.notebooks[notebook].model_dump()
+        values["output_dir"] = str(Path(output_dir).resolve())
+        return values
+
+
+# ----------------------------------------------------------------------------- YAML
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings and only knows true/false as booleans."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class _Parsed:
+    value: Any
+    lines: dict[Path_, int]
+    problems: list[Problem]
+
+
+def read_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
+    """Read a YAML file safely and return ``(value, lines)``.
+
+    ``lines`` maps every key path (a tuple of keys and list indices) to its
+    1-based line number.
+
+    Raises
+    ------
+    ParamsError
+        For syntax errors, duplicate keys and tags that are not plain values
+        (``!!python/object`` and friends), every problem at once.
+    """
+    parsed = _parse(Path(path))
+    if parsed.problems:
+        raise ParamsError(parsed.problems)
+    return parsed.value, parsed.lines
+
+
+def _parse(path: Path, name: str | None = None) -> _Parsed:
+    name = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return _Parsed(None, {}, [Problem(f"cannot read the file: {exc.strerror}", file=name)])
+    try:
+        node = yaml.compose(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc)
+        return _Parsed(None, {}, [Problem(f"invalid YAML: {what}", file=name, line=line)])
+    lines: dict[Path_, int] = {}
+    problems: list[Problem] = []
+    if node is None:
+        return _Parsed({}, lines, problems)
+    value = _construct(node, (), lines, problems, name)
+    return _Parsed(value, lines, problems)
+
+
+def _construct(node, path: Path_, lines, problems, name):
+    line = node.start_mark.line + 1
+    lines.setdefault(path, line)
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(
+            Problem(
+                f"the tag {tag} is not allowed: parameter files hold plain values only "
+                "(text, numbers, true/false, lists, mappings); remove the tag",
+                file=name,
+                line=line,
+                column=_dotted(path) or None,
+            )
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, path + ("<key>",), {}, problems, name)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                problems.append(
+                    Problem(f"keys must be text, got {key!r}", file=name, line=key_line)
+                )
+                key = str(key)
+            if key in out:
+                problems.append(
+                    Problem(
+                        f"given twice (first on line {lines[path + (key,)]}); keep one",
+                        file=name,
+                        line=key_line,
+                        column=_dotted(path + (key,)),
+                    )
+                )
+                continue
+            lines[path + (key,)] = key_line
+            out[key] = _construct(value_node, path + (key,), lines, problems, name)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(child, path + (i,), lines, problems, name)
+            for i, child in enumerate(node.value)
+        ]
+    return _SCALAR_LOADER.yaml_constructors[node.tag](_SCALAR_LOADER, node)
+
+
+_SCALAR_LOADER = yaml.SafeLoader("")
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ----------------------------------------------------------------------------- messages
+def annotation_name(annotation: Any) -> str:
+    """How a schema type is written in a notebook's ``parameters`` cell.
+
+    ``Literal`` options are written as their base type (``str``), because
+    papermill's notebook inspection reads simple annotations only.
+
+    Examples
+    --------
+    >>> annotation_name(list[str])
+    'list[str]'
+    >>> annotation_name(SkmStandard)
+    'str'
+    """
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return type(get_args(annotation)[0]).__name__
+    if origin in (list, tuple, dict):
+        return f"{origin.__name__}[{', '.join(annotation_name(a) for a in get_args(annotation))}]"
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(annotation_name(a) for a in get_args(annotation))
+    if annotation is type(None):
+        return "None"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _allowed(annotation: Any) -> tuple | None:
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    return None
+
+
+_TYPE_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "list[str]": "a list of text values",
+}
+
+
+def _type_word(annotation: Any) -> str:
+    name = annotation_name(annotation)
+    return _TYPE_WORDS.get(name, name)
+
+
+def _describe(value: Any) -> str:
+    kind = {
+        bool: "true/false",
+        int: "number",
+        float: "number",
+        str: "text",
+        list: "list",
+        dict: "mapping",
+    }
+    return f"{value!r} ({kind.get(type(value), type(value).__name__)})"
+
+
+def _field_problem(key: str, annotation: Any, value: Any, error_type: str, ctx: dict) -> str:
+    allowed = _allowed(annotation)
+    if allowed is not None:
+        text = f"must be one of {', '.join(repr(a) for a in allowed)}, got {_describe(value)}"
+        if isinstance(value, int | float) and str(value) in {str(a) for a in allowed}:
+            text += f'; write it in quotes: "{value}"'
+        return text
+    if error_type == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}, got {value!r}"
+    want = _type_word(annotation)
+    text = f"must be {want}, got {_describe(value)}"
+    if annotation_name(annotation) == "str" and isinstance(value, int | float | bool):
+        text += (
+            f'; write it in quotes: "{str(value).lower() if isinstance(value, bool) else value}"'
+        )
+    if annotation_name(annotation) == "bool" and isinstance(value, str):
+        text += "; write true or false"
+    return text
+
+
+def _suggest(key: str, known: list[str], noun: str = "keys") -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; known {noun}: {', '.join(known)}"
+
+
+# ----------------------------------------------------------------------------- validation
+def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) -> StudyConfig:
+    """Read and validate a study parameter file before any kernel starts.
+
+    Every problem is collected — unknown keys (with a "did you mean"),
+    wrong types, unparseable dates, missing folders and tables, impossible
+    combinations — and raised at once, each with the file and line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML parameter file.
+    notebooks_dir : str or Path, optional
+        Folder of the study notebooks; when given, a notebook listed in the
+        file whose ``.ipynb`` is missing is a problem too.
+
+    Returns
+    -------
+    StudyConfig
+
+    Raises
+    ------
+    ParamsError
+        With one :class:`~innolab_analysis.errors.Problem` per problem.
+
+    Examples
+    --------
+    >>> from innolab_analysis.reports.params import load_params
+    >>> cfg = load_params("params/mojokerto.yaml")  # doctest: +SKIP
+    >>> cfg.notebooks["service_quality"].standard  # doctest: +SKIP
+    '2017'
+    """
+    path = Path(path).resolve()
+    name = _display(path)
+    parsed = _parse(path, name)
+    problems = list(parsed.problems)
+    if parsed.problems and parsed.value is None:
+        raise ParamsError(problems)
+    raw = parsed.value
+    lines = parsed.lines
+
+    def line_of(*keys: str | int) -> int | None:
+        keys_t: Path_ = tuple(keys)
+        while keys_t and keys_t not in lines:
+            keys_t = keys_t[:-1]
+        return lines.get(keys_t)
+
+    def add(message: str, *keys: str | int, column: str | None = None) -> None:
+        problems.append(
+            Problem(message, file=name, line=line_of(*keys), column=column or _dotted(keys) or None)
+        )
+
+    if not isinstance(raw, dict):
+        add("the file must hold a mapping of keys (study, data_dir, notebooks, …)")
+        raise ParamsError(problems)
+
+    # --- top level
+    top_fields = _StudyModel.model_fields
+    for key in raw:
+        if key not in top_fields:
+            add(f"unknown key '{key}'" + _suggest(key, list(top_fields)), key)
+    for key, info in top_fields.items():
+        if info.is_required() and key not in raw:
+            add(f"'{key}' is missing: {info.description[0].lower()}{info.description[1:]}")
+    top: dict[str, Any] = {}
+    for key, info in top_fields.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if key == "notebooks":
+            if not isinstance(value, dict) or not value:
+                add(
+                    "'notebooks' must map notebook names to their parameters, e.g. "
+                    "'service_quality: {standard: \"2017\"}'",
+                    key,
+                )
+                continue
+            top[key] = value
+            continue
+        err = _check_value(key, info.annotation, value, info.metadata)
+        if err:
+            add(err, key)
+        else:
+            top[key] = value
+
+    study = top.get("study")
+    if isinstance(study, str) and not re.fullmatch(r"[A-Za-z0-9_-]+", study):
+        add(
+            f"'study' must use letters, digits, '_' and '-' only (it names a folder), got {study!r}",
+            "study",
+        )
+    if (
+        "start_year" in top
+        and "end_year" in top
+        and top["start_year"] is not None
+        and top["end_year"] is not None
+        and top["start_year"] > top["end_year"]
+    ):
+        add(
+            f"start_year ({top['start_year']}) is after end_year ({top['end_year']}); swap them",
+            "start_year",
+        )
+
+    data_dir: Path | None = None
+    if "data_dir" in top:
+        data_dir = (path.parent / top["data_dir"]).resolve()
+        if not data_dir.is_dir():
+            add(
+                f"data_dir {top['data_dir']!r} does not exist (resolved to {data_dir}); "
+                "paths are relative to the parameter file",
+                "data_dir",
+            )
+            data_dir = None
+
+    # --- notebooks
+    validated: dict[str, _NotebookParams] = {}
+    for nb, block in top.get("notebooks", {}).items():
+        if nb not in NOTEBOOK_MODELS:
+            add(
+                f"unknown notebook '{nb}'" + _suggest(nb, list(NOTEBOOK_MODELS), "notebooks"),
+                "notebooks",
+                nb,
+            )
+            continue
+        params = _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add)
+        if params is not None:
+            validated[nb] = params
+
+    if problems:
+        raise ParamsError(sorted(problems, key=lambda p: p.line or 0))
+    return StudyConfig(
+        study=top["study"],
+        title=top.get("title") or top["study"],
+        language=top.get("language", "id"),
+        data_dir=data_dir if data_dir is not None else path.parent,
+        path=path,
+        notebooks={nb: validated[nb] for nb in NOTEBOOK_MODELS if nb in validated},
+    )
+
+
+def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
+    """Validate one notebook block; report through ``add``; return the model or None."""
+    if block is None:
+        block = {}
+    if not isinstance(block, dict):
+        add(
+            f"the parameters of '{nb}' must be a mapping (use {{}} for the defaults), "
+            f"got {_describe(block)}",
+            "notebooks",
+            nb,
+        )
+        return None
+    if notebooks_dir is not None and not (Path(notebooks_dir) / f"{nb}.ipynb").is_file():
+        add(
+            f"notebook '{nb}' is listed but {_display(Path(notebooks_dir) / (nb + '.ipynb'))} "
+            "does not exist; remove it from the file or add the notebook",
+            "notebooks",
+            nb,
+        )
+    model = NOTEBOOK_MODELS[nb]
+    fields = model.model_fields
+    settable = [k for k in fields if k not in _RUNNER_KEYS]
+    values: dict[str, Any] = {}
+    origin: dict[str, Path_] = {}
+    for key in COMMON_KEYS:
+        if key in fields and top.get(key) is not None:
+            values[key] = str(data_dir) if key == "data_dir" and data_dir else top[key]
+            origin[key] = (key,)
+    invalid: set[str] = set()
+    for key, value in block.items():
+        where = ("notebooks", nb, key)
+        if key in _RUNNER_KEYS:
+            add(f"'{key}' is set by the runner (reports/<study>); remove it", *where)
+            continue
+        if key not in fields:
+            add(
+                f"unknown parameter '{key}' for notebook '{nb}'"
+                + _suggest(key, settable, "parameters"),
+                *where,
+            )
+            continue
+        origin[key] = where
+        err = _check_value(key, fields[key].annotation, value, fields[key].metadata)
+        if err:
+            add(err, *where)
+            invalid.add(key)
+            values.pop(key, None)
+            continue
+        if key == "data_dir":
+            resolved = (path.parent / value).resolve()
+            if not resolved.is_dir():
+                add(
+                    f"data_dir {value!r} does not exist (resolved to {resolved}); "
+                    "paths are relative to the parameter file",
+                    *where,
+                )
+                invalid.add(key)
+                continue
+            value = str(resolved)
+        values[key] = value
+    if "data_dir" in fields and "data_dir" not in values:
+        invalid.add("data_dir")  # the common data_dir is missing or does not exist
+    params = model(**{k: v for k, v in values.items() if k not in invalid})
+    for message, keys in _cross_checks(nb, params):
+        from_top = all(origin.get(k, ("",))[0] != "notebooks" for k in keys)
+        if from_top and set(keys) <= {"start_year", "end_year"}:
+            continue  # already reported once for the whole file
+        if not invalid.intersection(keys):
+            add(message, *origin.get(keys[0], ("notebooks", nb)))
+
+    updates: dict[str, Any] = {}
+    if isinstance(params, InnovationPortfolioParams) and params.rubric != "default":
+        rubric = (path.parent / params.rubric).resolve()
+        if rubric.is_file():
+            updates["rubric"] = str(rubric)
+        else:
+            add(
+                f"rubric file {params.rubric!r} does not exist (resolved to {rubric}); "
+                "use 'default' or a path relative to the parameter file",
+                *origin["rubric"],
+            )
+    if isinstance(params, ComparativeSynthesisParams) and params.results_dir:
+        results = (path.parent / params.results_dir).resolve()
+        if results.is_dir():
+            updates["results_dir"] = str(results)
+        else:
+            add(
+                f"results_dir {params.results_dir!r} does not exist (resolved to {results})",
+                *origin["results_dir"],
+            )
+    if "data_dir" not in invalid and "data_dir" in fields:
+        tables = list(NOTEBOOK_TABLES[nb])
+        if isinstance(params, InnovationImpactParams) and "outcome" not in invalid:
+            tables.append(_IMPACT_OUTCOME_TABLE[params.outcome])
+        folder = Path(params.data_dir)
+        present = {p.name.split(".")[0] for p in folder.iterdir() if p.suffix in _TABLE_SUFFIXES}
+        missing = [t for t in tables if t not in present]
+        if missing:
+            add(
+                f"notebook '{nb}' needs the table(s) {', '.join(missing)}, missing from "
+                f"{_display(folder)} (expected <table>.csv, .parquet or .xlsx)",
+                *origin.get("data_dir", ("notebooks", nb)),
+            )
+    if invalid:
+        return None
+    return params.model_copy(update=updates) if updates else params
+
+
+def _check_value(key: str, annotation: Any, value: Any, metadata: list) -> str | None:
+    """Return a problem message when ``value`` does not fit ``annotation``, else None."""
+    origin = get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = get_args(annotation)
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        annotation = inner[0] if len(inner) == 1 else annotation
+    allowed = _allowed(annotation)
+    if allowed is not None:
+        if value not in allowed or type(value) is not type(allowed[0]):
+            return _field_problem(key, annotation, value, "literal_error", {})
+        return None
+    name = annotation_name(annotation)
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "dict[str, dict[str, Any]]": isinstance(value, dict),
+    }.get(name, True)
+    if not ok:
+        if name == "list[str]" and isinstance(value, list):
+            bad = [v for v in value if not isinstance(v, str)]
+            return (
+                f"'{key}' must be a list of text values, got {_describe(bad[0])} in it; "
+                f'write codes in quotes: ["3577", "3515"]'
+            )
+        return _field_problem(key, annotation, value, "type", {})
+    for m in metadata:
+        ge = getattr(m, "ge", None)
+        if ge is not None and value < ge:
+            return _field_problem(key, annotation, value, "greater_than_equal", {"ge": ge})
+    return None
+
+
+def _cross_checks(nb: str, p: _NotebookParams) -> list[tuple[str, tuple[str, ...]]]:
+    """Impossible combinations: (message, keys involved; the first key gives the line)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    start, end = getattr(p, "start_year", None), getattr(p, "end_year", None)
+    if start is not None and end is not None and start > end:
+        out.append(
+            (
+                f"start_year ({start}) is after end_year ({end}) for notebook '{nb}'",
+                ("start_year", "end_year"),
+            )
+        )
+    if isinstance(p, CitySpilloverParams):
+        if p.satellite == p.core:
+            out.append(
+                (
+                    f"satellite and core are the same region ({p.satellite!r}); "
+                    "the satellite city must differ from the core city",
+                    ("core", "satellite"),
+                )
+            )
+        try:
+            event = _dt.date.fromisoformat(p.event)
+        except ValueError:
+            out.append((f"event must be a date written YYYY-MM-DD, got {p.event!r}", ("event",)))
+        else:
+            if start is not None and end is not None and not (start < event.year <= end):
+                out.append(
+                    (
+                        f"event {p.event} must fall after start_year ({start}) and no later "
+                        f"than end_year ({end}) so there are years before and after it",
+                        ("event", "start_year", "end_year"),
+                    )
+                )
+        clash = [d for d in p.donors if d in (p.satellite, p.core)]
+        if clash:
+            out.append(
+                (
+                    "donors must not include the satellite or the core city, got "
+                    + ", ".join(repr(c) for c in clash),
+                    ("donors", "satellite", "core"),
+                )
+            )
+    return out
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def parameter_table() -> list[dict[str, str]]:
+    """Every notebook parameter from the schema: notebook, name, type, default, help.
+
+    Examples
+    --------
+    >>> rows = parameter_table()
+    >>> [r["default"] for r in rows if r["name"] == "standard"]
+    ["'2017'"]
+    """
+    rows = []
+    for nb, model in NOTEBOOK_MODELS.items():
+        for key, info in model.model_fields.items():
+            allowed = _allowed(info.annotation)
+            typ = annotation_name(info.annotation)
+            if allowed:
+                typ += " {" + ", ".join(repr(a) for a in allowed) + "}"
+            default = info.get_default(call_default_factory=True)
+            rows.append(
+                {
+                    "notebook": nb,
+                    "name": key,
+                    "type": typ,
+                    "default": repr(default),
+                    "help": info.description or "",
+                    "common": "yes" if key in COMMON_KEYS else "",
+                }
+            )
+    return rows

@@ -1,0 +1,194 @@
+"""Tidy effect rows passed between notebooks: record them in one, collect them in another.
+
+Each study notebook records its headline estimates with :func:`record_effects`
+into ``<output_dir>/effects/<notebook>.csv`` (the runner sets ``output_dir`` to
+``reports/<study>``). The comparative synthesis notebook and the reports index
+read every study's rows back with :func:`collect_effects`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from innolab_analysis.errors import DataValidationError, Problem
+from innolab_analysis.estimators._result import EFFECT_COLUMNS
+
+__all__ = ["NUMERIC_EFFECT_COLUMNS", "collect_effects", "effects_path", "record_effects"]
+
+NUMERIC_EFFECT_COLUMNS: tuple[str, ...] = (
+    "estimate",
+    "std_error",
+    "ci_lower",
+    "ci_upper",
+    "p_value",
+    "n_obs",
+)
+"""Effect columns that must hold numbers (blank allowed where a design has no SE)."""
+
+
+def effects_path(output_dir: str | Path, notebook: str) -> Path:
+    """Where the effect rows of ``notebook`` live: ``<output_dir>/effects/<notebook>.csv``."""
+    return Path(output_dir) / "effects" / f"{notebook}.csv"
+
+
+def _check(rows: pd.DataFrame, where: str) -> list[Problem]:
+    problems: list[Problem] = []
+    missing = [c for c in EFFECT_COLUMNS if c not in rows.columns]
+    extra = [c for c in rows.columns if c not in EFFECT_COLUMNS]
+    if missing:
+        problems.append(
+            Problem(
+                f"missing effect column(s) {', '.join(missing)}; build the rows with "
+                "EffectResult.effect_rows(study=..., unit=..., level=...)",
+                file=where,
+                allowed=", ".join(EFFECT_COLUMNS),
+            )
+        )
+    if extra:
+        problems.append(
+            Problem(
+                f"unexpected effect column(s) {', '.join(map(str, extra))}; keep only the "
+                "effect columns",
+                file=where,
+                allowed=", ".join(EFFECT_COLUMNS),
+            )
+        )
+    for col in NUMERIC_EFFECT_COLUMNS:
+        if col not in rows.columns:
+            continue
+        values = pd.to_numeric(rows[col], errors="coerce")
+        bad = values.isna() & rows[col].notna()
+        if bad.any():
+            idx = [i for i, b in enumerate(bad.to_numpy()) if b][:5]
+            problems.append(
+                Problem(
+                    "must hold numbers",
+                    file=where,
+                    column=col,
+                    rows=tuple(i + 2 for i in idx),
+                    values=tuple(rows[col].iloc[i] for i in idx),
+                )
+            )
+    for col in ("study", "outcome", "term", "method"):
+        if col in rows.columns and rows[col].isna().any():
+            idx = [i for i, b in enumerate(rows[col].isna().to_numpy()) if b][:5]
+            problems.append(
+                Problem("must not be blank", file=where, column=col, rows=tuple(i + 2 for i in idx))
+            )
+    return problems
+
+
+def record_effects(rows: pd.DataFrame, output_dir: str | Path, *, notebook: str) -> Path:
+    """Write a notebook's tidy effect rows to ``<output_dir>/effects/<notebook>.csv``.
+
+    The file is written atomically (a temporary file in the same folder, then
+    ``os.replace``), so a reader never sees half a file.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Effect rows with exactly the columns of
+        :data:`~innolab_analysis.estimators._result.EFFECT_COLUMNS` (as returned
+        by ``EffectResult.effect_rows``). Not modified.
+    output_dir : str or Path
+        The notebook's ``output_dir`` parameter.
+    notebook : str
+        Name of the recording notebook (the file stem).
+
+    Returns
+    -------
+    Path
+        The CSV written.
+
+    Raises
+    ------
+    DataValidationError
+        When columns are missing or unexpected, or numbers are not numbers
+        (every problem at once).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from innolab_analysis.estimators._result import EFFECT_COLUMNS
+    >>> row = dict.fromkeys(EFFECT_COLUMNS, "x") | {
+    ...     "estimate": 1.5, "std_error": 0.5, "ci_lower": 0.5, "ci_upper": 2.5,
+    ...     "p_value": 0.01, "n_obs": 40}
+    >>> path = record_effects(pd.DataFrame([row]), tempfile.mkdtemp(), notebook="demo")
+    >>> path.name
+    'demo.csv'
+    """
+    if not isinstance(rows, pd.DataFrame):
+        raise DataValidationError(
+            f"record_effects needs a DataFrame of effect rows, got {type(rows).__name__}"
+        )
+    target = effects_path(output_dir, notebook)
+    problems = _check(rows, target.name)
+    if problems:
+        raise DataValidationError(problems, title=f"{len(problems)} problem(s) in the effect rows")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            rows.loc[:, list(EFFECT_COLUMNS)].to_csv(fh, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def collect_effects(reports_dir: str | Path) -> pd.DataFrame:
+    """Read every study's effect rows under ``reports_dir``.
+
+    Looks for ``<reports_dir>/<study>/effects/<notebook>.csv``.
+
+    Parameters
+    ----------
+    reports_dir : str or Path
+        The published reports folder (``reports/`` by default).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``run``, ``notebook`` and the effect columns; ``run`` is the
+        study folder the rows come from (the ``study`` column is the study id
+        the notebook wrote). Empty (with these columns) when nothing was recorded.
+
+    Raises
+    ------
+    DataValidationError
+        When a file does not hold valid effect rows (every file checked).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> collect_effects(tempfile.mkdtemp()).columns[:3].tolist()
+    ['run', 'notebook', 'study']
+    """
+    root = Path(reports_dir)
+    frames: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    for path in sorted(root.glob("*/effects/*.csv")):
+        try:
+            frame = pd.read_csv(path, dtype={"study": "str", "unit": "str", "term": "str"})
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(f"cannot read effect rows: {exc}", file=str(path)))
+            continue
+        file_problems = _check(frame, str(path))
+        if file_problems:
+            problems += file_problems
+            continue
+        frame = frame.loc[:, list(EFFECT_COLUMNS)]
+        frame.insert(0, "notebook", path.stem)
+        frame.insert(0, "run", path.parent.parent.name)
+        frames.append(frame)
+    if problems:
+        raise DataValidationError(problems, title=f"{len(problems)} problem(s) in recorded effects")
+    if not frames:
+        return pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
