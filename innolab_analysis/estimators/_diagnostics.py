@@ -307,13 +307,15 @@ def close_interventions(
             id=(
                 f"{id_txt}. Dengan sedikit periode di antara dua intervensi, perubahan level dan "
                 "kemiringan masing-masing hampir tidak dapat dipisahkan: efek yang pertama "
-                "hanya diukur dari beberapa titik dan bisa tertukar dengan yang kedua. "
+                "hanya diukur dari beberapa titik dan bisa tertukar dengan yang kedua, dan galat "
+                "bakunya pun tidak dapat dipercaya. "
                 "Laporkan efek gabungannya, bukan masing-masing."
             ),
             en=(
                 f"{en_txt}. With few periods between two interventions their level and slope "
                 "changes can barely be told apart: the first one is measured on a handful of "
-                "points and may absorb the second. Report their combined effect, not each one."
+                "points and may absorb the second, and its standard errors are unreliable too. "
+                "Report their combined effect, not each one."
             ),
         ),
     )
