@@ -77,7 +77,7 @@ def _dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
                     "value(s) that are not dates",
                     column=c,
                     rows=tuple(int(p) + 2 for p in pos),
-                    values=tuple(out[c].to_numpy()[pos]),
+                    values=tuple(out[c].to_numpy()[pos].tolist()),
                     allowed="ISO dates YYYY-MM-DD or blank",
                 )
             )
@@ -100,7 +100,7 @@ def _check_agencies(innovations: pd.DataFrame, agencies: pd.DataFrame) -> None:
                     "agency_id not found in the agencies table",
                     column="agency_id",
                     rows=tuple(int(p) + 2 for p in pos),
-                    values=tuple(innovations["agency_id"].to_numpy()[pos]),
+                    values=tuple(innovations["agency_id"].to_numpy()[pos].tolist()),
                     allowed="an agency_id of the agencies table",
                 )
             ],
@@ -389,7 +389,7 @@ def innovation_funnel(
                     f"{int(bad.sum())} unknown stage value(s)",
                     column=col,
                     rows=tuple(int(p) + 2 for p in pos),
-                    values=tuple(s.to_numpy()[pos]),
+                    values=tuple(s.to_numpy()[pos].tolist()),
                     allowed=", ".join(stages),
                 )
             ],

@@ -262,7 +262,7 @@ def readiness_index(
                 f"{int(unknown.sum())} row(s) with a dimension the rubric '{rub.name}' does not have",
                 column="dimension",
                 rows=tuple(int(p) + 2 for p in pos),
-                values=tuple(dim.to_numpy()[pos]),
+                values=tuple(dim.to_numpy()[pos].tolist()),
                 allowed=", ".join(rub.dimension_names),
             )
         )
@@ -296,7 +296,7 @@ def readiness_index(
                 f"{int(bad.sum())} score(s) outside the rubric's scale or not numbers",
                 column="score",
                 rows=tuple(int(p) + 2 for p in pos),
-                values=tuple(df["score"].to_numpy()[pos]),
+                values=tuple(df["score"].to_numpy()[pos].tolist()),
                 allowed=f"{rub.scale_min:g}-{rub.scale_max:g}",
             )
         )

@@ -128,7 +128,7 @@ def _answers_matrix(df: pd.DataFrame, std: SkmStandard) -> tuple[np.ndarray, lis
                         f"{int(text.sum())} text answer(s); map the answer options a-d to 1-4 first",
                         column=c,
                         rows=tuple(int(r) for r in _rows(text)),
-                        values=tuple(s.to_numpy()[np.flatnonzero(text)[:_MAX_SHOWN]]),
+                        values=tuple(s.to_numpy()[np.flatnonzero(text)[:_MAX_SHOWN]].tolist()),
                         allowed=_ALLOWED_ANSWERS,
                     )
                 )
@@ -162,7 +162,9 @@ def _weights_vector(
                 f"{int(bad.sum())} missing, negative or non-numeric sampling weight(s)",
                 column=sample_weight,
                 rows=tuple(int(r) for r in _rows(bad)),
-                values=tuple(df[sample_weight].to_numpy()[np.flatnonzero(bad)[:_MAX_SHOWN]]),
+                values=tuple(
+                    df[sample_weight].to_numpy()[np.flatnonzero(bad)[:_MAX_SHOWN]].tolist()
+                ),
                 allowed="finite numbers >= 0",
             )
         ]
@@ -543,6 +545,7 @@ def skm_index_from_stats(
         else:
             notes.append(None)
     out["note"] = pd.Series(notes, dtype="str")
+    out.columns = pd.Index(out.columns.tolist())  # same column-index dtype whatever the input
     return out
 
 
