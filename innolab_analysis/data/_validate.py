@@ -415,11 +415,9 @@ def _convert_date(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series,
             nat = native.dt.tz_localize(None) if getattr(native.dt, "tz", None) else native
             out = out.mask(native.notna(), nat.astype("datetime64[us]"))
         else:
-            is_date = (
-                native.map(lambda v: hasattr(v, "year") and hasattr(v, "month"), na_action="ignore")
-                .fillna(False)
-                .astype(bool)
-            )
+            is_date = native.notna() & native.map(
+                lambda v: hasattr(v, "year") and hasattr(v, "month")
+            ).astype(bool)
             conv = pd.to_datetime(native.where(is_date), errors="coerce")
             out = out.mask(is_date, conv.astype("datetime64[us]"))
             bad |= native.notna() & ~is_date
