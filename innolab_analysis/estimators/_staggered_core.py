@@ -364,7 +364,7 @@ def cluster_sums(inf: np.ndarray, codes: np.ndarray | None, n_clusters: int) -> 
 
 def analytic_se(S: np.ndarray, n: int) -> np.ndarray:
     """``sqrt(sum_c S_c**2) / n`` column-wise (R: ``sqrt(colMeans(IF^2) / n)``)."""
-    return np.sqrt((S**2).sum(0)) / n
+    return np.sqrt(np.einsum("ij,ij->j", S, S)) / n
 
 
 def mammen(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:

@@ -575,8 +575,8 @@ def _prepare(
     # --- duplicates (panel)
     if panel:
         key = ucodes.astype(np.int64) * len(tlist) + tidx_row
-        _, first, counts = np.unique(key, return_index=True, return_counts=True)
-        dup_keys = np.unique(key)[counts > 1]
+        counts = np.bincount(key, minlength=n_units * len(tlist))
+        dup_keys = np.flatnonzero(counts > 1)
         if len(dup_keys):
             dup_rows = np.flatnonzero(np.isin(key, dup_keys))[:10]
             raise DataValidationError(
@@ -882,7 +882,7 @@ def staggered_did(
             )
         )
     cells = [c for c, o in zip(plan.cells, ok) if o]
-    inf = est.inf[:, ok]
+    inf = est.inf if ok.all() else est.inf[:, ok]
     n_all = len(G)
     pgg = {float(g): float((G == g).sum() / n_all) for g in glist}
     if seed is None:
@@ -1037,9 +1037,23 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
     if not pre.any():
         return None
     S = fit.S(inf[:, pre])
-    V = S.T @ S / fit.n**2
+    if np.count_nonzero(S) < 0.05 * S.size:  # influence functions are mostly zero: sparse Gram
+        from scipy import sparse
+
+        Ssp = sparse.csc_matrix(S)
+        V = (Ssp.T @ Ssp).toarray() / fit.n**2
+    else:
+        V = S.T @ S / fit.n**2
     a = att[pre]
-    if np.linalg.cond(V) > 1 / np.finfo(float).eps:
+    from scipy import linalg
+
+    try:
+        chol = linalg.cho_factor(V, lower=True, check_finite=False)
+        d = np.diag(chol[0]) ** 2
+        singular = bool(d.min() <= d.max() * np.finfo(float).eps * len(d))
+    except linalg.LinAlgError:
+        singular = True
+    if singular:
         diags.append(
             Diagnostic(
                 "pretrend_singular",
@@ -1053,7 +1067,7 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
             )
         )
         return None
-    W = float(a @ np.linalg.solve(V, a))
+    W = float(a @ linalg.cho_solve(chol, a, check_finite=False))
     df = int(pre.sum())
     p = float(stats.chi2.sf(W, df))
     alpha = 1 - level
