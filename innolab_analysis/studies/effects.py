@@ -135,6 +135,7 @@ def record_effects(rows: pd.DataFrame, output_dir: str | Path, *, notebook: str)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             rows.loc[:, list(EFFECT_COLUMNS)].to_csv(fh, index=False)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
