@@ -411,7 +411,7 @@ def require_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
     if dup.any():
         pos = np.flatnonzero(dup.to_numpy())
         shown = pos[:MAX_ROWS_SHOWN]
-        values = tuple(tuple(data.iloc[i][list(keys)].tolist()) for i in shown)
+        values = tuple(zip(*(data[k].iloc[shown].tolist() for k in keys)))
         raise DataValidationError(
             [
                 Problem(
@@ -428,7 +428,7 @@ def require_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
 def check_nonconstant(y: np.ndarray, outcome: str) -> None:
     """Raise when the outcome does not vary (nothing to estimate)."""
     if len(y) == 0 or np.ptp(y) == 0:
-        value = y[0] if len(y) else "no rows"
+        value = float(y[0]) if len(y) else "no rows"
         raise DataValidationError(
             [
                 Problem(

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import ParamsError
+from innolab_analysis.errors import DataValidationError, ParamsError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._linear import (
     BootWeights,
@@ -158,6 +158,27 @@ def did(
     dg.require_binary(df, [group, post])
     y = df[outcome].to_numpy(dtype=float)
     dg.check_nonconstant(y, outcome)
+    cells = (
+        df.assign(_g=df[group].astype(int), _p=df[post].astype(int))
+        .groupby(["_g", "_p"])[outcome]
+        .agg(["mean", "size"])
+        .reindex(pd.MultiIndex.from_product([[0, 1], [0, 1]]))
+        .reset_index()
+    )
+    cells.columns = ["group", "post", "mean", "n"]
+    empty = cells.loc[cells["n"].isna(), ["group", "post"]]
+    if len(empty):
+        raise DataValidationError(
+            [
+                Problem(
+                    f"no observations with {group}={int(r.group)} and {post}={int(r.post)}; "
+                    "a 2×2 DiD needs all four cells",
+                    column=f"{group}, {post}",
+                )
+                for r in empty.itertuples()
+            ]
+        )
+    cells["n"] = cells["n"].astype(int)
     g = df[group].to_numpy(dtype=float)
     p = df[post].to_numpy(dtype=float)
     names = ["did", "group", "post", "intercept", *covariates]
@@ -208,29 +229,6 @@ def did(
         d = dg.few_clusters(fit.n_clusters, cluster)
         if d:
             diagnostics.append(d)
-    cells = (
-        df.assign(_g=df[group].astype(int), _p=df[post].astype(int))
-        .groupby(["_g", "_p"])[outcome]
-        .agg(["mean", "size"])
-        .reindex(pd.MultiIndex.from_product([[0, 1], [0, 1]]))
-        .reset_index()
-    )
-    cells.columns = ["group", "post", "mean", "n"]
-    empty = cells.loc[cells["n"].isna(), ["group", "post"]]
-    if len(empty):
-        from innolab_analysis.errors import DataValidationError, Problem
-
-        raise DataValidationError(
-            [
-                Problem(
-                    f"no observations with {group}={int(r.group)} and {post}={int(r.post)}; "
-                    "a 2×2 DiD needs all four cells",
-                    column=f"{group}, {post}",
-                )
-                for r in empty.itertuples()
-            ]
-        )
-    cells["n"] = cells["n"].astype(int)
     head = terms.iloc[0]
     text = dg.plain_effect(
         design_id="Selisih-dari-selisih (DiD 2×2)",
