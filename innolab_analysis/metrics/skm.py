@@ -209,13 +209,22 @@ def _stats_from_arrays(
 ) -> pd.DataFrame:
     n_groups = len(keys)
     answered = ~np.isnan(X)
-    out = keys.copy()
-    out["n_respondents"] = np.bincount(codes, minlength=n_groups).astype(np.int64)
+    cols: dict[str, np.ndarray] = {
+        "n_respondents": np.bincount(codes, minlength=n_groups).astype(np.int64)
+    }
     for j, c in enumerate(std.columns):
         a = answered[:, j]
-        out[f"sum_{c}"] = np.bincount(codes[a], weights=X[a, j] * w[a], minlength=n_groups)
-        out[f"cnt_{c}"] = np.bincount(codes[a], weights=w[a], minlength=n_groups)
-    return out.reset_index(drop=True)
+        cols[f"sum_{c}"] = np.bincount(codes[a], weights=X[a, j] * w[a], minlength=n_groups)
+        cols[f"cnt_{c}"] = np.bincount(codes[a], weights=w[a], minlength=n_groups)
+    return _frame(keys, cols)
+
+
+def _frame(keys: pd.DataFrame, cols: dict[str, object]) -> pd.DataFrame:
+    """Group keys followed by new columns, built in one go (column-wise inserts are slow)."""
+    new = pd.DataFrame(cols, index=range(len(keys)))
+    out = pd.concat([keys.reset_index(drop=True), new], axis=1) if len(keys.columns) else new
+    out.columns = pd.Index(out.columns.tolist())  # same column-index dtype whatever the input
+    return out
 
 
 # --------------------------------------------------------------------------- Parquet / DuckDB
@@ -526,14 +535,12 @@ def skm_index_from_stats(
     unrounded = 25.0 * (nrr * std.weight(weights)).sum(axis=1)
     unrounded[np.isnan(nrr).any(axis=1)] = np.nan
 
-    out = stats[by].reset_index(drop=True).copy()
-    out["n_respondents"] = stats["n_respondents"].to_numpy().astype(np.int64)
+    cols: dict[str, object] = {"n_respondents": stats["n_respondents"].to_numpy().astype(np.int64)}
     for j, c in enumerate(std.columns):
-        out[f"nrr_{c}"] = nrr[:, j]
-    out["ikm_unrounded"] = unrounded
-    out["ikm"] = round_half_up(unrounded, 2)
-    for k, v in _grade_columns(unrounded, std, rule).items():
-        out[k] = v
+        cols[f"nrr_{c}"] = nrr[:, j]
+    cols["ikm_unrounded"] = unrounded
+    cols["ikm"] = np.asarray(round_half_up(unrounded, 2), dtype=float)
+    cols.update(_grade_columns(unrounded, std, rule))
     notes = []
     for row in np.isnan(nrr):
         if row.any():
@@ -544,9 +551,8 @@ def skm_index_from_stats(
             )
         else:
             notes.append(None)
-    out["note"] = pd.Series(notes, dtype="str")
-    out.columns = pd.Index(out.columns.tolist())  # same column-index dtype whatever the input
-    return out
+    cols["note"] = pd.Series(notes, dtype="str")
+    return _frame(stats[by], cols)
 
 
 def skm_index(
