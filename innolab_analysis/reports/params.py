@@ -136,7 +136,7 @@ class ServiceQualityParams(_NotebookParams):
     )
     frequency: Frequency = Field("semester", description="Aggregation period of the IKM.")
     bootstrap: int = Field(
-        0, ge=0, description="Bootstrap replications for IKM intervals (0 = none)."
+        0, ge=0, description="Bootstrap replications for IKM intervals (0 means none)."
     )
 
 
@@ -166,10 +166,10 @@ class InnovationImpactParams(_NotebookParams):
     )
     method: DidMethod = Field("dr", description="Group-time ATT method: 'dr', 'reg' or 'ipw'.")
     its_agency: str = Field(
-        "", description="Agency for the interrupted time series ('' = chosen automatically)."
+        "", description="Agency for the interrupted time series (empty: chosen automatically)."
     )
     n_boot: int = Field(
-        999, ge=0, description="Bootstrap replications (multiplier bootstrap); 0 = analytic."
+        999, ge=0, description="Bootstrap replications (multiplier bootstrap); 0 means analytic."
     )
     seed: int = Field(20240101, description="Random seed of the bootstrap.")
     mde: bool = Field(True, description="Also compute the minimum detectable effect.")
@@ -189,7 +189,7 @@ class CitySpilloverParams(_NotebookParams):
         "2017-12-19", description="Event date YYYY-MM-DD (Tol Sumo fully open: 2017-12-19)."
     )
     donors: list[str] = Field(
-        default_factory=list, description="Donor region codes ([] = the default pool)."
+        default_factory=list, description="Donor region codes (empty list: the default pool)."
     )
     exclude_gerbangkertosusila: bool = Field(
         True, description="Drop the Gerbangkertosusila regions from the donor pool (spillover)."
@@ -206,7 +206,7 @@ class ComparativeSynthesisParams(_NotebookParams):
 
     output_dir: str = _output_dir()
     results_dir: str = Field(
-        "", description="Reports folder to collect effects from ('' = the parent of output_dir)."
+        "", description="Reports folder to collect effects from (empty: the parent of output_dir)."
     )
     language: Language = _language()
 
@@ -545,6 +545,8 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
     lines = parsed.lines
 
     def line_of(*keys: str | int) -> int | None:
+        if not keys:
+            return None
         keys_t: Path_ = tuple(keys)
         while keys_t and keys_t not in lines:
             keys_t = keys_t[:-1]
@@ -591,7 +593,7 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
     study = top.get("study")
     if isinstance(study, str) and not re.fullmatch(r"[A-Za-z0-9_-]+", study):
         add(
-            f"'study' must use letters, digits, '_' and '-' only (it names a folder), got {study!r}",
+            f"must use letters, digits, '_' and '-' only (it names a folder), got {study!r}",
             "study",
         )
     if (
@@ -669,7 +671,12 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
     origin: dict[str, Path_] = {}
     for key in COMMON_KEYS:
         if key in fields and top.get(key) is not None:
-            values[key] = str(data_dir) if key == "data_dir" and data_dir else top[key]
+            if key == "data_dir":
+                if data_dir is None:
+                    continue  # reported once at the top level
+                values[key] = str(data_dir)
+            else:
+                values[key] = top[key]
             origin[key] = (key,)
     invalid: set[str] = set()
     for key, value in block.items():
@@ -777,7 +784,7 @@ def _check_value(key: str, annotation: Any, value: Any, metadata: list) -> str |
         if name == "list[str]" and isinstance(value, list):
             bad = [v for v in value if not isinstance(v, str)]
             return (
-                f"'{key}' must be a list of text values, got {_describe(bad[0])} in it; "
+                f"must be a list of text values, got {_describe(bad[0])} in it; "
                 f'write codes in quotes: ["3577", "3515"]'
             )
         return _field_problem(key, annotation, value, "type", {})

@@ -1,0 +1,142 @@
+"""Fixtures for the runner and publishing tests.
+
+``published`` runs the test study (``params/test_demo.yaml``: every notebook on
+the demo data, small parameters) once per session into a temporary reports
+folder; notebooks that do not exist yet are left out (and their tests skip
+with the reason). ``tiny_notebooks`` is a folder with a fast stand-in
+``service_quality.ipynb`` (same parameters as the schema) whose behaviour the
+parameters control, for failure, skip and batch tests without the cost of the
+real analysis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from innolab_analysis.reports.params import NOTEBOOK_MODELS, ServiceQualityParams, annotation_name
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+
+
+def parameters_source(model) -> str:
+    """A papermill parameters cell declaring exactly ``model``'s fields."""
+    lines = []
+    for name, info in model.model_fields.items():
+        default = info.get_default(call_default_factory=True)
+        lines.append(
+            f"{name}: {annotation_name(info.annotation)} = {default!r}  # {info.description}"
+        )
+    return "\n".join(lines)
+
+
+TINY_BODY = """
+import pandas as pd
+from pathlib import Path
+from IPython.display import Markdown, display
+from innolab_analysis.errors import DataValidationError
+from innolab_analysis.studies.effects import record_effects
+
+display(Markdown("## Overview\\n\\nA tiny stand-in notebook."))
+if standard == "2004":
+    raise ZeroDivisionError("planted failure")
+if standard == "2014":
+    raise DataValidationError("planted bad data: column 'u1' holds text")
+rows = pd.DataFrame([{
+    "study": Path(output_dir).name, "level": "city", "unit": "all", "outcome": "ikm",
+    "term": str(end_year), "estimate": 80.0 + bootstrap, "std_error": 1.0, "ci_lower": 78.04 + bootstrap,
+    "ci_upper": 81.96 + bootstrap, "p_value": 0.001, "n_obs": 100, "method": "tiny", "se_type": "planted",
+}])
+record_effects(rows, output_dir, notebook="service_quality")
+"""
+
+FIGURE_CELL = """
+import matplotlib.pyplot as plt
+%matplotlib inline
+display(Markdown("## Figure"))
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.plot([1, 2, 3], [1, 4, 9]);
+"""
+
+
+def write_tiny_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    cell = nbformat.v4.new_code_cell(parameters_source(ServiceQualityParams))
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(TINY_BODY), nbformat.v4.new_code_cell(FIGURE_CELL)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "service_quality.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_setup(tmp_path_factory):
+    """(notebooks_dir, data_dir, make_params) for the fast stand-in notebook."""
+    root = tmp_path_factory.mktemp("tiny")
+    nb_dir = root / "notebooks"
+    write_tiny_notebook(nb_dir)
+    data = root / "data"
+    data.mkdir()
+    for table in ("agencies", "skm_responses"):
+        (data / f"{table}.csv").write_text("x\n1\n")
+
+    def make_params(folder: Path, study: str = "tiny", **params) -> Path:
+        body = {
+            "study": study,
+            "title": f"Tiny {study}",
+            "language": "en",
+            "data_dir": str(data),
+            "start_year": 2015,
+            "end_year": 2024,
+            "notebooks": {"service_quality": params},
+        }
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{study}.yaml"
+        path.write_text(yaml.safe_dump(body, sort_keys=False))
+        return path
+
+    return nb_dir, data, make_params
+
+
+def _test_params(tmp: Path) -> tuple[Path, dict[str, str]]:
+    """params/test_demo.yaml with an absolute data_dir and only the notebooks that exist."""
+    raw = yaml.safe_load((REPO / "params" / "test_demo.yaml").read_text())
+    raw["data_dir"] = str((REPO / "params" / raw["data_dir"]).resolve())
+    missing = {
+        nb: f"notebooks/{nb}.ipynb does not exist yet"
+        for nb in raw["notebooks"]
+        if not (NOTEBOOKS / f"{nb}.ipynb").is_file()
+    }
+    raw["notebooks"] = {k: v for k, v in raw["notebooks"].items() if k not in missing}
+    # keep YAML quoting of codes/dates as strings
+    path = tmp / "test_demo.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path, missing
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """Run the test study once; return (reports_dir, runs, missing notebooks)."""
+    from innolab_analysis.reports.runner import run_study
+
+    tmp = tmp_path_factory.mktemp("published")
+    params, missing = _test_params(tmp)
+    data_dir = Path(yaml.safe_load(params.read_text())["data_dir"])
+    if not (data_dir / "agencies.csv").is_file():
+        pytest.skip(f"the demo data are missing from {data_dir}")
+    out = tmp / "reports"
+    runs = run_study(params, out=out, timeout=300)
+    return out, {r.notebook: r for r in runs}, missing
+
+
+ALL_NOTEBOOKS = list(NOTEBOOK_MODELS)
