@@ -139,7 +139,9 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
                 "missing_probability": _agency.MISSING_P.tolist(),
                 "mu": "chosen so that the expected IKM equals IKM*[a,t] exactly",
             },
-            "mapping_check": _agency.mapping_check(np.random.default_rng(check_seq)),
+            "mapping_check": _agency.mapping_check(
+                np.random.default_rng(check_seq), n_draws=int(400_000 * min(1.0, scale))
+            ),
             **ikm,
             "frequency_year": {
                 **_truth.yearly_truth(cells, "tau", n_weights),

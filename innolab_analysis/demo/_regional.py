@@ -393,8 +393,9 @@ def simulate(rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], dict]:
             ipm_path = ipm_path + np.interp(YEARS, anchored, resid)
         for i, y in enumerate(YEARS):
             t = y - 2010
-            share_k = prof * np.exp(_TREND * t + rng.normal(0, 0.01, 17))
-            share_b = share_k * np.exp(_REL_PRICE * t)
+            # ADHB shares follow the profile in 2023 (the published structure year)
+            share_b = prof * np.exp(_TREND * (y - 2023) + rng.normal(0, 0.01, 17))
+            share_k = share_b * np.exp(-_REL_PRICE * t)
             k_c = _cents_split(int(round(adhk[code][i] * 100)), share_k)
             b_c = _cents_split(int(round(adhk[code][i] * deflator[code][i] * 100)), share_b)
             prov_cents["adhk"][i] += k_c
