@@ -103,7 +103,7 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable | None, list[Problem]]:
                 file=name,
             )
         ]
-    header_line = text.lstrip("\r\n").splitlines()[0]
+    header_line = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
     sep = _sniff_separator(header_line)
     try:
         frame = pd.read_csv(

@@ -112,6 +112,18 @@ def _split(s: pd.Series) -> tuple[pd.Series | None, pd.Series | None, pd.Series]
 # --------------------------------------------------------------------------- numbers
 
 
+def _fast_float(text: pd.Series) -> pd.Series:
+    """Plain numbers as float64 (NaN where not a number): Arrow's cast, else pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        array = pc.cast(pa.array(text, type=pa.string()), pa.float64())
+        return pd.Series(array.to_numpy(zero_copy_only=False), index=text.index)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
 def parse_numbers(
     text: pd.Series, *, context: str, dtype: str
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
@@ -136,7 +148,7 @@ def parse_numbers(
     no_comma = not text.str.contains(",", regex=False).fillna(False).any()
     no_dot = not text.str.contains(".", regex=False).fillna(False).any()
     if no_comma and (context == "." or no_dot):
-        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        values = _fast_float(text)
         bad_text = present & (values.isna() | np.isinf(values.fillna(0)))
         return values.mask(bad_text), {"text": bad_text}
 
@@ -368,7 +380,7 @@ def _convert_bool(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series,
 
 
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+_DMY = r"\d{1,2}/\d{1,2}/\d{4}"
 
 
 def _convert_date(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
@@ -381,35 +393,32 @@ def _convert_date(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series,
         if iso.any():
             parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
             out = out.mask(iso, parsed.astype("datetime64[us]"))
-        parts = text.str.extract(f"^{_DMY}$")
-        dmy = parts[0].notna() & ~iso
+        slashed = text.str.replace(r"[.-]", "/", regex=True)
+        dmy = (slashed.str.fullmatch(_DMY).fillna(False) & ~iso).astype(bool)
         if dmy.any():
-            day = pd.to_numeric(parts[0].where(dmy), errors="coerce")
-            month = pd.to_numeric(parts[1].where(dmy), errors="coerce")
-            year = pd.to_numeric(parts[2].where(dmy), errors="coerce")
-            us_order = dmy & (month > 12) & (day <= 12)
-            if us_order.any():
-                problems.append(
-                    rows_problem(
-                        us_order,
-                        s,
-                        "dates are written month/day/year (US order), so dates such as "
-                        "03/04/2024 cannot be read safely; re-export the column as ISO dates "
-                        "(2024-03-31)",
-                        file=file,
-                        column=spec.name,
-                        allowed=DATE_ALLOWED,
-                    )
-                )
-                dmy &= ~us_order
-            built = pd.to_datetime(
-                pd.DataFrame({"year": year, "month": month, "day": day}).where(dmy),
-                errors="coerce",
-            )
+            built = pd.to_datetime(slashed.where(dmy), format="%d/%m/%Y", errors="coerce")
             out = out.mask(dmy, built.astype("datetime64[us]"))
+            failed = dmy & built.isna()
+            if failed.any():
+                parts = slashed[failed].str.split("/", expand=True).astype(int)
+                us_order = pd.Series(False, index=s.index)
+                us_order[failed] = ((parts[1] > 12) & (parts[0] <= 12)).to_numpy()
+                if us_order.any():
+                    problems.append(
+                        rows_problem(
+                            us_order,
+                            s,
+                            "dates are written month/day/year (US order), so dates such as "
+                            "03/04/2024 cannot be read safely; re-export the column as ISO "
+                            "dates (2024-03-31)",
+                            file=file,
+                            column=spec.name,
+                            allowed=DATE_ALLOWED,
+                        )
+                    )
         bad |= (text.notna() & out.isna()).astype(bool)
         if problems:  # month/day/year column: reported once above, not again as "not dates"
-            bad &= ~(parts[0].notna() & ~iso)
+            bad &= ~dmy
     if native is not None:
         if pd.api.types.is_datetime64_any_dtype(native.dtype):
             nat = native.dt.tz_localize(None) if getattr(native.dt, "tz", None) else native
@@ -657,7 +666,7 @@ def cross_check(
                         f"{plural(len(ids), 'id')} not found in {files[target_table]} "
                         f"({target_col}): {listed}; add "
                         f"{'it' if len(ids) == 1 else 'them'} to {files[target_table]} or "
-                        "correct the ids ({n} rows)",
+                        "correct the ids ({n} row{s})",
                         file=files[name],
                         column=col.name,
                     )

@@ -281,7 +281,7 @@ def test_region_not_in_regions(tmp_path, valid_tables, write_study):
     folder = write_study(tmp_path / "s", {"regions": valid_tables["regions"], "pdrb_sectors": pdrb})
     assert _one_problem(folder) == (
         "pdrb_sectors.csv, column 'region_code': 1 id not found in regions.csv (region_code): "
-        "'3516'; add it to regions.csv or correct the ids (1 rows) [row 3 ('3516')]"
+        "'3516'; add it to regions.csv or correct the ids (1 row) [row 3 ('3516')]"
     )
 
 
