@@ -278,7 +278,8 @@ def iid_composite(
         problems.append(
             Problem(
                 f"SID indicator total above max_sid_per_innovation {max_sid_per_innovation:g} "
-                f"for innovation(s) at position {over[:10].tolist()}",
+                f"for innovation(s) at row position {over[:10].tolist()} "
+                f"(totals {per_innovation[over[:10]].tolist()})",
                 column="sid_scores",
                 values=tuple(per_innovation[over[:10]].tolist()),
             )

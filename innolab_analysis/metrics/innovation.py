@@ -389,7 +389,7 @@ def innovation_funnel(
                     f"{int(bad.sum())} unknown stage value(s)",
                     column=col,
                     rows=tuple(int(p) + 2 for p in pos),
-                    values=tuple(s.to_numpy()[pos].tolist()),
+                    values=tuple(None if pd.isna(v) else v for v in s.to_numpy()[pos].tolist()),
                     allowed=", ".join(stages),
                 )
             ],
