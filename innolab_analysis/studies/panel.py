@@ -190,8 +190,9 @@ def agency_panel(
     --------
     >>> from innolab_analysis.data.study import load_study
     >>> panel = agency_panel(load_study("data/demo"))
-    >>> panel[["agency_id", "period_index", "cohort", "treated"]].iloc[0].tolist()
-    ['bag_organisasi', 1, 16, 0]
+    >>> row = panel.iloc[0]
+    >>> row["agency_id"], int(row["period_index"]), int(row["cohort"]), int(row["treated"])
+    ('bag_organisasi', 1, 16, 0)
     """
     _check_frequency(frequency)
     months = _MONTHS[frequency]
