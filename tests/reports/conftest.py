@@ -11,6 +11,8 @@ real analysis.
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -140,3 +142,72 @@ def published(tmp_path_factory):
 
 
 ALL_NOTEBOOKS = list(NOTEBOOK_MODELS)
+
+
+class _Resources(HTMLParser):
+    """Collect every resource a page would load, ids and TOC links."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded: list[str] = []
+        self.ids: set[str] = set()
+        self.toc: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self._in_nav = False
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "nav":
+            self._in_nav = True
+        if tag == "style":
+            self._in_style = True
+        if tag == "a" and self._in_nav and a.get("href", "").startswith("#"):
+            self.toc.append(a["href"][1:])
+        if tag == "img":
+            self.images.append(a)
+        for attr in ("src", "data-src", "poster"):
+            if a.get(attr):
+                self.loaded.append(a[attr])
+        if tag == "link" and a.get("href"):
+            self.loaded.append(a["href"])
+        if a.get("style"):
+            self.loaded += re.findall(r"url\(([^)]*)\)", a["style"])
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_nav = False
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.loaded += re.findall(r"url\(([^)]*)\)", data)
+            self.loaded += re.findall(r"@import\s+['\"]?([^'\";]+)", data)
+
+
+def inspect_html(text: str) -> _Resources:
+    """Parse a page: resources it loads, element ids, TOC targets, images."""
+    parser = _Resources()
+    parser.feed(text)
+    return parser
+
+
+def assert_self_contained(text: str) -> _Resources:
+    """No resource loaded from outside the page, no script, TOC links resolve."""
+    page = inspect_html(text)
+    external = [u for u in page.loaded if not u.strip("'\" ").startswith("data:")]
+    assert external == [], f"resources loaded from outside the page: {external[:5]}"
+    assert "<script" not in text.lower()
+    assert "http://" not in text and "https://" not in text
+    unresolved = [t for t in page.toc if t not in page.ids]
+    assert unresolved == [], f"table-of-contents links without a target: {unresolved}"
+    return page
+
+
+@pytest.fixture(scope="session")
+def self_contained():
+    """The checker: ``self_contained(html) -> parsed page`` (asserts no external resource)."""
+    return assert_self_contained
