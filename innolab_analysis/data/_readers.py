@@ -144,9 +144,11 @@ def _read_parquet(path: Path, name: str) -> tuple[RawTable | None, list[Problem]
             )
         ]
     import pyarrow
+    import pyarrow.parquet as pq
 
     try:
-        frame = pd.read_parquet(path, engine="pyarrow")
+        # date32 columns as datetime64 (not Python date objects), so conversion stays vectorised
+        frame = pq.read_table(path).to_pandas(date_as_object=False)
     except (pyarrow.ArrowException, OSError) as exc:
         return None, [
             Problem(f"the Parquet file cannot be read ({exc}); write it again", file=name)

@@ -92,6 +92,8 @@ def _split(s: pd.Series) -> tuple[pd.Series | None, pd.Series | None, pd.Series]
     CSV columns are all text; Parquet columns are all native; .xlsx columns are
     object columns mixing both (numbers, datetimes and strings).
     """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(object) if s.cat.categories.dtype != object else s.astype("str")
     if s.dtype == object:
         is_text = s.map(lambda v: isinstance(v, str)).astype(bool)
         text = s.where(is_text).astype("str").str.strip() if is_text.any() else None
