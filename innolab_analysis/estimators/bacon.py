@@ -108,7 +108,7 @@ def bacon_decomposition(
     >>> df["d"] = (df.time >= np.where(df.unit < 10, 2, np.where(df.unit < 20, 4, 99))).astype(int)
     >>> df["y"] = 0.5 * df.unit + df.time + df.d * (1 + df.time) + np.sin(df.unit * df.time)
     >>> res = bacon_decomposition(df, outcome="y", treatment="d", unit="unit", time="time")
-    >>> round(res.comparisons.weight.sum(), 6)
+    >>> round(float(res.comparisons.weight.sum()), 6)
     1.0
     """
     dg.require_columns(

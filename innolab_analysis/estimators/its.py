@@ -153,9 +153,9 @@ def interrupted_time_series(
     --------
     >>> import numpy as np, pandas as pd
     >>> t = pd.date_range("2016-01-01", periods=36, freq="MS")
-    >>> y = 70 + 0.1 * np.arange(36) + 3 * (t >= "2018-04-01") + np.sin(np.arange(36))
+    >>> y = 70 + 0.1 * np.arange(36) + 3 * (t >= "2018-04-01") + 0.2 * np.sin(np.arange(36))
     >>> res = interrupted_time_series(pd.DataFrame({"month": t, "ikm": y}), outcome="ikm",
-    ...                               time="month", intervention="2018-04-02")
+    ...                               time="month", intervention="2018-04-01")
     >>> round(res.estimate)
     3
     """

@@ -163,3 +163,15 @@ def test_result_contract(case):
 
     again = func(data, **kwargs)
     assert again.estimate == res.estimate  # deterministic (seeded)
+
+
+@pytest.mark.parametrize(
+    "module", ["_linear", "before_after", "did", "twfe", "bacon", "its", "event_study"]
+)
+def test_docstring_examples_run(module):
+    import doctest
+
+    mod = importlib.import_module(f"innolab_analysis.estimators.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
