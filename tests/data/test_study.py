@@ -409,3 +409,14 @@ def test_many_bad_rows_show_five_and_count_the_rest(tmp_path, valid_tables, writ
         "[row 2 ('9'), row 3 ('9'), row 4 ('9'), row 5 ('9'), row 6 ('9')]; allowed: whole "
         "numbers from 1 to 4, or blank"
     )
+
+
+def test_demo_study_loads_with_declared_types(demo_study):
+    assert demo_study.tables == TABLE_NAMES
+    skm = demo_study.skm_responses
+    assert len(skm) > 100_000
+    assert {str(skm[f"u{i}"].dtype) for i in range(1, 10)} == {"Int8"}
+    assert skm["agency_id"].isin(demo_study.agencies["agency_id"]).all()
+    assert list(demo_study.pdrb_sectors["sector"].cat.categories) == list(
+        TABLES["pdrb_sectors"].column("sector").allowed
+    )
