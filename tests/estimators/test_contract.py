@@ -170,6 +170,7 @@ def test_result_contract(case):
 )
 def test_docstring_examples_run(module):
     import doctest
+    import importlib
 
     mod = importlib.import_module(f"innolab_analysis.estimators.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
