@@ -184,10 +184,11 @@ def _prepare_notebook(nb, language: str):
         if tags & _REMOVED_TAGS:
             continue
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("#"):
-                    heading = line.lstrip("#").strip()
+            heading = _last_heading(cell.source) or heading
         for output in cell.get("outputs", []):
+            markdown = output.get("data", {}).get("text/markdown")
+            if markdown:
+                heading = _last_heading("".join(markdown)) or heading
             if "image/png" in output.get("data", {}) or "image/jpeg" in output.get("data", {}):
                 n += 1
                 mime = "image/png" if "image/png" in output["data"] else "image/jpeg"
@@ -197,6 +198,14 @@ def _prepare_notebook(nb, language: str):
         kept.append(cell)
     nb.cells = kept
     return nb
+
+
+def _last_heading(markdown: str) -> str | None:
+    found = None
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            found = line.lstrip("#").strip()
+    return found
 
 
 def _body_and_toc(nb) -> tuple[str, list[dict[str, Any]]]:

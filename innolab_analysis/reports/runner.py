@@ -186,11 +186,16 @@ def _papermill(pm, Config, source: Path, target: Path, params: dict[str, Any], t
 
 
 def _first_line(text: str) -> str:
+    """One line from a possibly multi-line message (an error title keeps its first item)."""
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
     if not lines:
         return ""
-    more = len(lines) - 1
-    return lines[0] + (f" (+{more} more line{'s' if more > 1 else ''})" if more else "")
+    head, rest = lines[0], lines[1:]
+    if head.endswith(":") and rest:  # "N problem(s) …:" followed by "- item" lines
+        head = f"{head} {rest[0].removeprefix('- ')}"
+        rest = rest[1:]
+    more = len(rest)
+    return head + (f" (+{more} more line{'s' if more > 1 else ''})" if more else "")
 
 
 def _describe_failure(exc: BaseException, timeout: int) -> tuple[str, int, int | None]:
@@ -394,7 +399,7 @@ def _run_notebook(
         log_file.write_text(
             "".join(traceback.format_exception(exc)) + _cell_traceback(exc), encoding="utf-8"
         )
-        where = f" in cell {cell}" if cell is not None else ""
+        where = f" in cell [{cell}]" if cell is not None else ""
         debug = executed if executed.is_file() else None
         error = f"{nb} failed{where}: {cause}" + (
             f" — see {_rel(debug, out.parent)}" if debug else f" — see {_rel(log_file, out.parent)}"
