@@ -58,7 +58,10 @@ def _polish(A: np.ndarray, b: np.ndarray, support: np.ndarray, tol: float) -> np
     kkt[:k, k] = 1.0
     kkt[k, :k] = 1.0
     rhs = np.concatenate([2.0 * As.T @ b, [1.0]])
-    sol, *_ = np.linalg.lstsq(kkt, rhs, rcond=None)
+    try:
+        sol = np.linalg.solve(kkt, rhs)
+    except np.linalg.LinAlgError:
+        sol = np.linalg.lstsq(kkt, rhs, rcond=None)[0]
     ws = sol[:k]
     if np.any(ws < 0):
         return None
@@ -102,7 +105,12 @@ def _fista(A: np.ndarray, b: np.ndarray, w0: np.ndarray, tol: float, max_iter: i
 
 
 def simplex_lstsq(
-    A: np.ndarray, b: np.ndarray, *, tol: float = 1e-9, max_iter: int = 20000
+    A: np.ndarray,
+    b: np.ndarray,
+    *,
+    tol: float = 1e-9,
+    max_iter: int = 20000,
+    polish: bool = True,
 ) -> np.ndarray:
     """Minimise ``||A w - b||^2`` over the probability simplex.
 
@@ -114,6 +122,10 @@ def simplex_lstsq(
         Relative KKT tolerance of the polish check and of the fallback.
     max_iter : int
         Iteration cap of the FISTA fallback.
+    polish : bool
+        False returns the (normalised) NNLS point without the exact polish and
+        the fallback: about three times faster, accurate to about ``1e-6``;
+        used inside the outer V search, whose final weights are polished.
 
     Returns
     -------
@@ -138,6 +150,8 @@ def simplex_lstsq(
     aug = np.vstack([As, np.full((1, J), M)])
     w, _ = nnls(aug, np.append(bs, M), maxiter=50 * J)
     support = w > 0
+    if not polish and support.any():
+        return w / w.sum()
     if support.any():
         polished = _polish(As, bs, support, tol=1e-7)
         if polished is not None:

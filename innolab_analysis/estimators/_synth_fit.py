@@ -14,8 +14,10 @@ Nested optimisation (Abadie, Diamond & Hainmueller 2010; R ``Synth``):
 ``V`` is parametrised by a softmax of ``k - 1`` free numbers and searched by
 Nelder-Mead from several starts: equal weights, the regression-based ``V`` of
 ``Synth`` (squared coefficients of a regression of the pre-period outcomes on
-the standardised predictors), and one start leaning on each predictor. The
-best pre-period MSPE wins. The inner problem is solved exactly by
+the standardised predictors), and the best of ``k`` points that each lean on one
+predictor. The best pre-period MSPE wins. Inside the search the inner
+solution skips its exact polish (accurate to about 1e-6); the final weights
+are polished. The inner problem is solved exactly by
 :func:`~innolab_analysis.estimators._simplex.simplex_lstsq`.
 """
 
@@ -24,11 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize, nnls
 
 from innolab_analysis.estimators._simplex import simplex_lstsq
 
 __all__ = ["Fit", "fit_weights"]
+
+_PENALTY = 1e3
+SCREEN_FEV = 40
+REFINE_FEV = 200
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,8 @@ def fit_weights(
         Treated and donor predictors (unstandardised). When None, the weights
         match the pre-period outcomes directly (``V`` = identity).
     n_starts_per_predictor : bool
-        Also start the V search once leaning on each predictor.
+        Also start the V search from the best of the ``k`` points that lean on
+        one predictor (half of the weight on it).
     max_fev : int, optional
         Nelder-Mead evaluation cap per start (default ``300 * k``).
     """
@@ -100,14 +107,26 @@ def fit_weights(
         sv = np.sqrt(v)
         return simplex_lstsq(sv[:, None] * xs0, sv * xs1)
 
+    # Inside the search: the NNLS step of simplex_lstsq without its exact polish
+    # (weights accurate to ~1e-6, three times faster); the final weights are polished.
+    J = X0.shape[1]
+    aug = np.vstack([xs0, np.full((1, J), _PENALTY)])
+    rhs = np.append(xs1, _PENALTY)
+
     def loss_v(v: np.ndarray) -> float:
-        w = solve(v)
-        return float(np.mean((z1 - Z0 @ w) ** 2))
+        sv = np.sqrt(v)
+        aug[:k] = sv[:, None] * xs0
+        rhs[:k] = sv * xs1
+        w = nnls(aug, rhs, maxiter=50 * J)[0]
+        total = w.sum()
+        w = w / total if total > 0 else np.full(J, 1.0 / J)
+        r = z1 - Z0 @ w
+        return float(r @ r) / r.size
 
     if k == 1:
         v = np.ones(1)
         w = solve(v)
-        return Fit(w, v, loss_v(v))
+        return Fit(w, v, float(np.mean((z1 - Z0 @ w) ** 2)))
 
     def loss(theta: np.ndarray) -> float:
         return loss_v(_softmax(theta))
@@ -126,23 +145,40 @@ def fit_weights(
             v[m] = 0.5
             starts.append(theta_of(v))
 
-    best_theta, best_loss = None, np.inf
-    fev = max_fev or 300 * k
-    for theta0 in starts:
-        res = minimize(
+    perfect = 1e-18 * (
+        1.0 + float(z1 @ z1) / z1.size
+    )  # a pre-period fit this exact ends the search
+
+    def stop_if_perfect(intermediate_result) -> None:
+        if intermediate_result.fun <= perfect:
+            raise StopIteration
+
+    def nelder_mead(theta0: np.ndarray, fev: int, step: float):
+        return minimize(
             loss,
             theta0,
             method="Nelder-Mead",
+            callback=stop_if_perfect,
             options={
                 "maxfev": fev,
                 "xatol": 1e-4,
                 "fatol": 1e-10,
                 "adaptive": True,
-                "initial_simplex": np.vstack([theta0, theta0 + np.eye(k - 1)]),
+                "initial_simplex": np.vstack([theta0, theta0 + step * np.eye(k - 1)]),
             },
         )
-        if res.fun < best_loss:
-            best_theta, best_loss = res.x, float(res.fun)
-    v = _softmax(best_theta)
+
+    # stage 1: a short search from every start; stage 2: refine the two best
+    screen = []
+    for theta0 in starts:
+        screen.append(nelder_mead(theta0, SCREEN_FEV * k, 1.0))
+        if screen[-1].fun <= perfect:
+            break
+    screen.sort(key=lambda r: r.fun)
+    best = screen[0]
+    if best.fun > perfect:
+        fev = max_fev or REFINE_FEV * k
+        best = min([nelder_mead(r.x, fev, 0.5) for r in screen[:2]] + [best], key=lambda r: r.fun)
+    v = _softmax(best.x)
     w = solve(v)
     return Fit(w, v, float(np.mean((z1 - Z0 @ w) ** 2)))

@@ -372,6 +372,11 @@ _DRAW = {"paths": _draw_paths, "gap": _draw_gap, "placebo": _draw_placebo}
 
 
 # ----------------------------------------------------------------------------- input checks
+def _py(x: Any) -> Any:
+    """A numpy scalar as the plain Python value (for readable messages)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
 def _close(name: Any, options: Sequence) -> str:
     hits = difflib.get_close_matches(str(name), [str(o) for o in options], n=5, cutoff=0.5)
     return f"; did you mean {', '.join(map(repr, hits))}?" if hits else ""
@@ -434,7 +439,7 @@ def _validate(
                 )
             )
     times = data[time]
-    tmin, tmax = times.min(), times.max()
+    tmin, tmax = _py(times.min()), _py(times.max())
     try:
         inside = tmin < intervention <= tmax
     except TypeError:
@@ -622,7 +627,7 @@ def synthetic_control(
         raise DataValidationError(
             [
                 Problem(
-                    f"the outcome is constant ({pre_vals.flat[0]!r}) for the treated unit and "
+                    f"the outcome is constant ({_py(pre_vals.flat[0])!r}) for the treated unit and "
                     "every donor before the intervention; there is nothing to match. Check that "
                     "the right column was chosen",
                     column=outcome,
