@@ -560,12 +560,18 @@ def _trends(indicators: pd.DataFrame, first_post_year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _pct(x: float) -> str:
-    return "–" if not np.isfinite(x) else f"{100 * x:.1f}%"
+def _num(x: float, digits: int = 2, lang: str = "en") -> str:
+    """A number for the text; Indonesian uses the decimal comma and the thousands dot."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    out = f"{x:,.{digits}f}"
+    if lang == "id":
+        out = out.replace(",", "_").replace(".", ",").replace("_", ".")
+    return out
 
 
-def _num(x: float, digits: int = 2) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
+def _pct(x: float, lang: str = "en") -> str:
+    return "–" if not np.isfinite(x) else _num(100 * x, 1, lang) + "%"
 
 
 def _verdict(
@@ -586,10 +592,11 @@ def _verdict(
     sig_up = ch["ci_lower"] > 0
     sig_down = ch["ci_upper"] < 0
     ci = f"[{_num(ch['ci_lower'])}; {_num(ch['ci_upper'])}]"
+    ci_id = f"[{_num(ch['ci_lower'], lang='id')}; {_num(ch['ci_upper'], lang='id')}]"
     id_parts = [
-        f"Elastisitas pertumbuhan {sat_name} terhadap {core_name}: {_num(bf['estimate'])} sebelum "
-        f"dan {_num(af['estimate'])} sesudah tol penuh (tahun pasca pertama {first_post_year}); "
-        f"perubahan {_num(ch['estimate'])}, IK {pct}% {ci}, p = {_num(ch['p_value'], 3)}."
+        f"Elastisitas pertumbuhan {sat_name} terhadap {core_name}: {_num(bf['estimate'], lang='id')} sebelum "
+        f"dan {_num(af['estimate'], lang='id')} sesudah tol penuh (tahun pasca pertama {first_post_year}); "
+        f"perubahan {_num(ch['estimate'], lang='id')}, IK {pct}% {ci_id}, p = {_num(ch['p_value'], 3, lang='id')}."
     ]
     en_parts = [
         f"Growth elasticity of {sat_name} with respect to {core_name}: {_num(bf['estimate'])} "
@@ -617,8 +624,8 @@ def _verdict(
         p, gap = float(synth.p_value), float(synth.estimate)
         sc_good = np.isfinite(p) and p <= 0.1 and gap > 0
         id_parts.append(
-            f"Kontrol sintetis: selisih rata-rata pasca peristiwa {_num(gap, 1)} poin indeks "
-            f"(p plasebo = {_num(p, 3)})."
+            f"Kontrol sintetis: selisih rata-rata pasca peristiwa {_num(gap, 1, lang='id')} poin indeks "
+            f"(p plasebo = {_num(p, 3, lang='id')})."
         )
         en_parts.append(
             f"Synthetic control: average post-event gap {_num(gap, 1)} index points "
@@ -626,7 +633,7 @@ def _verdict(
         )
     if np.isfinite(gravity_ratio):
         id_parts.append(
-            f"Interaksi gravitasi inti–satelit rata-rata {_num(gravity_ratio, 2)}× lebih besar "
+            f"Interaksi gravitasi inti–satelit rata-rata {_num(gravity_ratio, 2, lang='id')}× lebih besar "
             "setelah waktu tempuh dipangkas."
         )
         en_parts.append(
@@ -639,7 +646,9 @@ def _verdict(
         if key in tr.index:
             a, b = tr.loc[key, "mean_pre"], tr.loc[key, "mean_post"]
             lid, len_ = _LABELS[g]
-            id_parts.append(f"Pangsa {lid}: rata-rata {_pct(a)} sebelum, {_pct(b)} sesudah.")
+            id_parts.append(
+                f"Pangsa {lid}: rata-rata {_pct(a, lang='id')} sebelum, {_pct(b, lang='id')} sesudah."
+            )
             en_parts.append(f"Share of {len_}: mean {_pct(a)} before, {_pct(b)} after.")
     if synth is None:
         if sig_up:

@@ -256,6 +256,10 @@ def test_text_is_bilingual_and_honest(sim_result):
     assert sim_result.text.id.startswith("Elastisitas pertumbuhan Kota Mojokerto")
     assert sim_result.text.en.startswith("Growth elasticity of Kota Mojokerto")
     assert "2018-04-02" in sim_result.text.en and "tahun pasca peristiwa" in sim_result.text.id
+    # Indonesian text uses the decimal comma, English the decimal point
+    before = sim_result.terms.set_index("term").loc["elasticity_before", "estimate"]
+    assert f": {before:.2f} before".replace(".", ",", 0) in sim_result.text.en
+    assert f": {before:.2f} sebelum".replace(".", ",") in sim_result.text.id
     ax = sim_result.plot(kind="linkage", language="en")
     assert ax.get_xlabel() == "Growth Kota Surabaya (%)"
     ax = sim_result.plot(kind="sectors", language="id")
