@@ -26,7 +26,6 @@ Conventions shared by every function
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -338,6 +337,44 @@ def _reference_by_sector(
     return out
 
 
+def _period_panel(
+    data: pd.DataFrame,
+    *,
+    region: str,
+    sector: str,
+    value: str,
+    time: str,
+    start: int,
+    end: int,
+    years: Sequence[int],
+    regions: str | Sequence[str] | None,
+    reference: pd.DataFrame | pd.Series | None,
+    totals: pd.DataFrame | None,
+    tolerance: float,
+    positive: bool,
+    why: str,
+) -> tuple[pd.DataFrame, list[str], pd.Series]:
+    """Validated sector panel of ``years`` (inside start–end), chosen regions and reference."""
+    _require_columns(data, [region, sector, value, time], "data")
+    years_all = pd.to_numeric(data[time]).astype(int)
+    _check_period(years_all.unique(), start, end, time)
+    df, chosen = _prepare_sectors(
+        data.loc[years_all.isin([int(y) for y in years])],
+        region=region,
+        sector=sector,
+        value=value,
+        time=time,
+        regions=regions,
+        totals=totals,
+        tolerance=tolerance,
+        positive=positive,
+        why=why,
+    )
+    _check_years_present(df, region, time, years)
+    ref = _reference_by_sector(df, reference, sector=sector, value=value, time=time)
+    return df, chosen, ref
+
+
 # --------------------------------------------------------------------------- LQ
 def location_quotient(
     data: pd.DataFrame,
@@ -501,25 +538,12 @@ def dynamic_location_quotient(
     [1.12, 0.7, 0.7, 1.75]
     """
     _check_choice("growth", growth, GrowthKind)
-    _require_columns(data, [region, sector, value, time], "data")
-    years_all = pd.to_numeric(data[time]).astype(int)
-    _check_period(years_all.unique(), start, end, time)
     need_years = list(range(int(start), int(end) + 1)) if growth == "arithmetic" else [start, end]
-    sub = data.loc[years_all.isin(need_years)]
-    df, chosen = _prepare_sectors(
-        sub,
-        region=region,
-        sector=sector,
-        value=value,
-        time=time,
-        regions=regions,
-        totals=None,
-        tolerance=0.005,
-        positive=True,
-        why="to compute growth rates",
-    )
-    _check_years_present(df, region, time, need_years)
-    ref = _reference_by_sector(df, reference, sector=sector, value=value, time=time)
+    df, chosen, ref = _period_panel(
+        data, region=region, sector=sector, value=value, time=time, start=start, end=end,
+        years=need_years, regions=regions, reference=reference, totals=None, tolerance=0.005,
+        positive=True, why="to compute growth rates",
+    )  # fmt: skip
     t_years = int(end) - int(start)
 
     def avg_growth(wide: pd.DataFrame) -> pd.Series:
@@ -630,24 +654,11 @@ def shift_share(
     [[5.0, 1.7, -0.45, 3.75], [2.0, 3.4, 0.6, -2.0]]
     """
     _check_choice("method", method, ShiftShareMethod)
-    _require_columns(data, [region, sector, value, time], "data")
-    years_all = pd.to_numeric(data[time]).astype(int)
-    _check_period(years_all.unique(), start, end, time)
-    sub = data.loc[years_all.isin([int(start), int(end)])]
-    df, chosen = _prepare_sectors(
-        sub,
-        region=region,
-        sector=sector,
-        value=value,
-        time=time,
-        regions=regions,
-        totals=totals,
-        tolerance=tolerance,
-        positive=False,
-        why="for a shift-share",
-    )
-    _check_years_present(df, region, time, [start, end])
-    ref = _reference_by_sector(df, reference, sector=sector, value=value, time=time)
+    df, chosen, ref = _period_panel(
+        data, region=region, sector=sector, value=value, time=time, start=start, end=end,
+        years=[start, end], regions=regions, reference=reference, totals=totals,
+        tolerance=tolerance, positive=False, why="for a shift-share",
+    )  # fmt: skip
     w = df.pivot_table(index=[region, sector], columns=time, values=value, aggfunc="sum")
     w = w.rename(columns={int(start): "start_value", int(end): "end_value"})
     zero = w.loc[~(w["start_value"] > 0)]
@@ -1125,10 +1136,3 @@ def gravity_interaction(
         out["breaking_point_from_satellite"] = bp
         out["breaking_point_from_core"] = d - bp
     return out.sort_values([unit, *tk]).reset_index(drop=True)
-
-
-def _fmt_num(x: float, digits: int = 2) -> str:
-    """Number formatting shared with the spillover text (NaN → '–')."""
-    if x is None or not math.isfinite(float(x)):
-        return "–"
-    return f"{float(x):,.{digits}f}"
