@@ -211,6 +211,17 @@ def demean(
     return Demeaned(out, "alternating projections", worst_iter, all_converged)
 
 
+def _nested(codes: np.ndarray, n_levels: int, clusters: np.ndarray) -> bool:
+    """True when every level of ``codes`` lies inside a single cluster."""
+    if codes is clusters or np.array_equal(codes, clusters):
+        return True
+    lo = np.full(n_levels, np.iinfo(np.int64).max)
+    hi = np.full(n_levels, -1)
+    np.minimum.at(lo, codes, clusters)
+    np.maximum.at(hi, codes, clusters)
+    return bool((lo == hi).all())
+
+
 def fe_parameter_count(
     fe_codes: Sequence[np.ndarray], clusters: np.ndarray | None, small_sample: SmallSample
 ) -> int:
@@ -227,10 +238,8 @@ def fe_parameter_count(
     counted = []
     for c in fe_codes:
         g = int(c.max()) + 1
-        if small_sample == "nested" and clusters is not None:
-            pairs = pd.DataFrame({"fe": c, "cl": clusters}).drop_duplicates()
-            if pairs["fe"].is_unique:  # every FE level sits in one cluster
-                continue
+        if small_sample == "nested" and clusters is not None and _nested(c, g, clusters):
+            continue
         counted.append(g - 1)
     if not counted:
         return 0

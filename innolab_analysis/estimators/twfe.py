@@ -93,8 +93,12 @@ class TwfeResult(EffectResult):
 
 def _switching_units(u: np.ndarray, t: np.ndarray, d: np.ndarray) -> int:
     """Number of units whose treatment goes from 1 back to 0."""
-    order = np.lexsort((t, u))
-    us, ds = u[order], d[order]
+    key = u.astype(np.int64) * (int(t.max()) + 1) + t
+    if (np.diff(key) > 0).all():
+        us, ds = u, d
+    else:
+        order = np.argsort(key, kind="stable")
+        us, ds = u[order], d[order]
     down = (np.diff(ds) < 0) & (us[1:] == us[:-1])
     return len(np.unique(us[1:][down]))
 
@@ -305,15 +309,18 @@ def twfe(
 
     ever = np.zeros(n_units, dtype=bool)
     ever[treated_units] = True
-    trend = (
-        pd.DataFrame({"time": df[time].to_numpy(), "y": y, "ever": ever[u]})
-        .groupby(["time", "ever"])["y"]
-        .mean()
-        .unstack("ever")
-        .rename(columns={True: "ever_treated", False: "never_treated"})
-        .reset_index()
+    cell = t * 2 + ever[u]
+    sums = np.bincount(cell, weights=y, minlength=2 * n_periods).reshape(n_periods, 2)
+    cnts = np.bincount(cell, minlength=2 * n_periods).reshape(n_periods, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(cnts > 0, sums / np.maximum(cnts, 1), np.nan)
+    trend = pd.DataFrame(
+        {
+            "time": np.sort(df[time].unique()),
+            "ever_treated": means[:, 1],
+            "never_treated": means[:, 0],
+        }
     )
-    trend.columns.name = None
     head = terms.iloc[0]
     text = dg.plain_effect(
         design_id="Regresi efek tetap dua arah (TWFE)",
