@@ -53,6 +53,7 @@ from innolab_analysis.metrics.regional import (
 
 __all__ = [
     "CAPTURE_SECTORS",
+    "newey_west_lags",
     "COVID_YEAR",
     "GERBANGKERTOSUSILA",
     "LABINOV_KICKOFF",
@@ -478,6 +479,7 @@ def _capture_indicators(
     satellite: str,
     years: list[int],
     capture_sectors: Mapping[str, Sequence[str]],
+    tolerance: float,
 ) -> tuple[pd.DataFrame, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     r = regions.loc[regions["year"].isin(years)]
@@ -533,8 +535,16 @@ def _capture_indicators(
     shares = sat_s.assign(
         share=sat_s["pdrb_adhk"] / sat_s.groupby("year")["pdrb_adhk"].transform("sum")
     ).pivot_table(index="year", columns="group", values="share", aggfunc="sum")
+    # the sectors of every region-year must add up to its PDRB in the regions table
+    totals = r.loc[:, ["region_code", "kind", "year", "pdrb_adhk"]]
     lq = location_quotient(
-        grouped, region="region_code", sector="group", value="pdrb_adhk", regions=satellite
+        grouped,
+        region="region_code",
+        sector="group",
+        value="pdrb_adhk",
+        regions=satellite,
+        totals=totals,
+        tolerance=tolerance,
     ).pivot_table(index="year", columns="group", values="lq", aggfunc="sum")
     for g in capture_sectors:
         out[f"share_{g}"] = out["year"].map(shares[g]) if g in shares else 0.0
@@ -790,6 +800,7 @@ def spillover_study(
     gravity_mass: GravityMass = "population",
     gravity_exponent: float = 2.0,
     capture_sectors: Mapping[str, Sequence[str]] = CAPTURE_SECTORS,
+    sector_tolerance: float = 0.005,
     synth: bool = True,
 ) -> SpilloverResult:
     r"""Did the satellite city capture its core's growth after the connectivity event?
@@ -866,6 +877,9 @@ def spillover_study(
         Distance-decay exponent *b* (default 2).
     capture_sectors : mapping
         Sector groups of the capture indicators (default :data:`CAPTURE_SECTORS`).
+    sector_tolerance : float
+        Relative tolerance within which each region-year's sectors must add up to
+        its ``pdrb_adhk`` in ``regions`` (default 0.5 %).
     synth : bool
         Run the synthetic control (False skips it, e.g. for speed).
 
@@ -1076,7 +1090,12 @@ def spillover_study(
 
     # ---- capture indicators
     indicators, more = _capture_indicators(
-        reg, sectors, satellite=sat, years=years, capture_sectors=capture_sectors
+        reg,
+        sectors,
+        satellite=sat,
+        years=years,
+        capture_sectors=capture_sectors,
+        tolerance=sector_tolerance,
     )
     diags.extend(more)
     trends = _trends(indicators, fpy)

@@ -317,6 +317,19 @@ def test_missing_years_named(sim):
     )
 
 
+def test_sectors_must_add_up_to_regions(sim):
+    panel, sectors, _ = sim
+    broken = sectors.copy()
+    hit = (broken["region_code"] == "3576") & (broken["year"] == 2012) & (broken["sector"] == "G")
+    broken.loc[hit, "pdrb_adhk"] *= 3
+    with pytest.raises(DataValidationError) as err:
+        spillover_study(panel, sectors=broken, synth=False)
+    msg = str(err.value)
+    assert msg.startswith("1 problem(s) in the input data:\n  - column 'pdrb_adhk': sectors of "
+                          "{'region_code': '3576', 'year': 2012} add up to ")  # fmt: skip
+    assert msg.endswith("tolerance 0.50%); check for missing or double-counted sectors")
+
+
 def test_bad_options(sim):
     panel, _, _ = sim
     with pytest.raises(ParamsError) as err:
