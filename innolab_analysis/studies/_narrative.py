@@ -1,0 +1,133 @@
+"""Bilingual sentence helpers shared by the study bundles (portfolio, impact, synthesis text).
+
+Numbers are written the way each language reads them: Bahasa Indonesia uses a
+decimal comma and a thousands point (``3,02``; ``116.604``), English the
+reverse (``3.02``; ``116,604``). Every helper takes ``language`` and checks it
+against :data:`Language`, the single source of the option strings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal, get_args
+
+import pandas as pd
+
+from innolab_analysis.errors import ParamsError, Problem
+
+__all__ = [
+    "Language",
+    "check_choice",
+    "check_language",
+    "fmt_ci",
+    "fmt_int",
+    "fmt_num",
+    "fmt_p",
+    "fmt_pct",
+    "join_words",
+    "period_label",
+    "pick",
+]
+
+Language = Literal["id", "en"]
+"""Language of the narrative: Bahasa Indonesia (``id``) or English (``en``)."""
+
+
+def check_choice(name: str, value: object, alias: object, hint: str = "") -> None:
+    """Raise :class:`ParamsError` unless ``value`` is one of the ``Literal`` ``alias``.
+
+    ``hint`` (how to fix it) is appended after a semicolon.
+    """
+    allowed = get_args(alias)
+    if value not in allowed:
+        raise ParamsError(
+            [
+                Problem(
+                    f"{name} must be one of {allowed}, got {value!r}"
+                    + (f"; {hint}" if hint else ""),
+                    column=name,
+                    allowed=", ".join(map(str, allowed)),
+                )
+            ]
+        )
+
+
+def check_language(language: object) -> None:
+    """Raise :class:`ParamsError` unless ``language`` is one of :data:`Language`."""
+    check_choice(
+        "language", language, Language, "use 'id' for Bahasa Indonesia or 'en' for English"
+    )
+
+
+def pick(language: Language, *, id: str, en: str) -> str:
+    """The text in ``language`` (checked)."""
+    check_language(language)
+    return id if language == "id" else en
+
+
+def _swap(text: str) -> str:
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_num(x: float, language: Language, digits: int = 2) -> str:
+    """A number with ``digits`` decimals in the language's convention; ``–`` when not finite.
+
+    Examples
+    --------
+    >>> fmt_num(1234.567, "id"), fmt_num(1234.567, "en")
+    ('1.234,57', '1,234.57')
+    """
+    check_language(language)
+    if x is None or not math.isfinite(float(x)):
+        return "–"
+    text = f"{float(x):,.{digits}f}"
+    return _swap(text) if language == "id" else text
+
+
+def fmt_int(n: int, language: Language) -> str:
+    """An integer with thousands separators (``116.604`` / ``116,604``)."""
+    return fmt_num(n, language, 0)
+
+
+def fmt_pct(share: float, language: Language, digits: int = 0) -> str:
+    """A share 0–1 as a percentage (``45%``)."""
+    return f"{fmt_num(100 * float(share), language, digits)}%"
+
+
+def fmt_ci(lower: float, upper: float, language: Language, digits: int = 2) -> str:
+    """A confidence interval ``a s.d. b`` / ``a to b``."""
+    sep = pick(language, id=" s.d. ", en=" to ")
+    return f"{fmt_num(lower, language, digits)}{sep}{fmt_num(upper, language, digits)}"
+
+
+def fmt_p(p: float, language: Language) -> str:
+    """A p-value: ``p < 0,001`` or ``p = 0,042``."""
+    if p is None or not math.isfinite(float(p)):
+        return "p –"
+    if p < 0.001:
+        return f"p < {fmt_num(0.001, language, 3)}"
+    return f"p = {fmt_num(p, language, 3)}"
+
+
+def join_words(items: Sequence[str], language: Language) -> str:
+    """``a, b dan c`` / ``a, b and c`` (empty string for no items).
+
+    Examples
+    --------
+    >>> join_words(["a", "b", "c"], "id")
+    'a, b dan c'
+    """
+    items = [str(i) for i in items]
+    word = pick(language, id="dan", en="and")
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def period_label(value, frequency: str) -> str:
+    """``2018-S2`` for the semester starting 2018-07-01, ``2018`` for a year."""
+    ts = pd.Timestamp(value)
+    if frequency == "year":
+        return str(ts.year)
+    return f"{ts.year}-S{1 if ts.month <= 6 else 2}"
