@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -229,18 +230,19 @@ def _body_and_toc(nb) -> tuple[str, list[dict[str, Any]]]:
             tag.decompose()
     toc = []
     seen: set[str] = set()
-    for h in soup.find_all(["h1", "h2", "h3"]):
-        anchor = h.get("id")
-        if not anchor:
-            continue
+    for n, h in enumerate(soup.find_all(["h1", "h2", "h3"]), start=1):
+        text = h.get_text(" ", strip=True).rstrip("¶").strip()
+        # plain ASCII ids: nbconvert keeps characters such as %22 that browsers decode
+        anchor = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or f"section-{n}"
         if anchor in seen:  # duplicate headings: make the id unique so the TOC resolves
             i = 2
             while f"{anchor}-{i}" in seen:
                 i += 1
             anchor = f"{anchor}-{i}"
-            h["id"] = anchor
         seen.add(anchor)
-        text = h.get_text(" ", strip=True).rstrip("¶").strip()
+        h["id"] = anchor
+        for link in h.find_all("a", class_="anchor-link"):
+            link["href"] = f"#{anchor}"
         toc.append({"level": int(h.name[1]), "id": anchor, "text": text})
     return str(soup), toc
 
@@ -396,7 +398,7 @@ def build_index(reports_dir: str | Path, *, language: str | None = None) -> Path
                 "headline": headline(reports_dir, study, nb),
                 "error": r.get("error") if r.get("status") == "failed" else None,
                 "duration_s": r.get("duration_s"),
-                "finished": r.get("finished"),
+                "finished": (r.get("finished") or "")[:16].replace("T", " ") or None,
                 "report": f"{study}/{nb}.html" if html_file.is_file() else None,
                 "provenance": f"{study}/{nb}.json" if json_file.is_file() else None,
                 "debug": _relative(debug, reports_dir)

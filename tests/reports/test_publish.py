@@ -203,3 +203,28 @@ def test_empty_index(tmp_path, self_contained):
     html = build_index(tmp_path, language="id").read_text()
     self_contained(html)
     assert "Belum ada laporan." in html
+
+
+def test_toc_ids_are_plain_ascii_and_anchor_links_follow(self_contained):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell('## Capturing the spillover or a "dead city"?\n\n## Æ')
+    ]
+    html = render_report(
+        nb,
+        study="s",
+        notebook="city_spillover",
+        title="t",
+        language="en",
+        params={},
+        help_text={},
+        provenance=PROVENANCE,
+    )
+    page = self_contained(html)
+    assert page.toc == [
+        "parameters",
+        "Capturing-the-spillover-or-a-dead-city",
+        "section-2",
+        "provenance",
+    ]
+    assert '<a class="anchor-link" href="#Capturing-the-spillover-or-a-dead-city">' in html
