@@ -394,6 +394,7 @@ def wild_cluster_bootstrap(
     weights: BootWeights = "rademacher",
     seed: int | None = 2018,
     small_sample_factor: float = 1.0,
+    fe_codes: Sequence[np.ndarray] = (),
 ) -> tuple[float, np.ndarray]:
     """Restricted wild cluster bootstrap (WCR) of coefficient ``j``, null ``beta_j = 0``.
 
@@ -401,6 +402,9 @@ def wild_cluster_bootstrap(
     cluster (Rademacher ±1 or Webb's six-point weights), the full model is refit
     and its CR1 t statistic recorded; the p-value is the share of bootstrap
     |t| at least as large as the observed one (Cameron, Gelbach & Miller 2008).
+
+    ``y`` and ``X`` may be already demeaned; then pass the absorbed ``fe_codes`` so
+    each bootstrap outcome is demeaned again (the fixed effects are re-estimated).
 
     Returns
     -------
@@ -434,7 +438,11 @@ def wild_cluster_bootstrap(
     fitted_r = Xr @ br
     er = y - fitted_r
     rng = np.random.default_rng(seed)
-    if weights == "rademacher":
+    if weights == "rademacher" and 2**G <= reps:
+        # full enumeration of the 2^G sign vectors: the exact bootstrap distribution
+        reps = 2**G
+        W = ((np.arange(reps)[None, :] >> np.arange(G)[:, None]) & 1) * 2.0 - 1.0
+    elif weights == "rademacher":
         W = rng.choice(np.array([-1.0, 1.0]), size=(G, reps))
     else:
         webb = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
@@ -444,6 +452,10 @@ def wild_cluster_bootstrap(
     for s in range(0, reps, chunk):
         Wc = W[:, s : s + chunk]
         Y = fitted_r[:, None] + er[:, None] * Wc[cl]
+        if fe_codes:  # the fixed effects are re-estimated in every bootstrap sample
+            Y = demean(Y, fe_codes).values
         t_boot[s : s + chunk] = t_stats(Y)
-    p = float(np.mean(np.abs(t_boot) >= abs(t_obs)))
+    # ties count (>=), with a relative tolerance so rounding cannot drop the draw that
+    # reproduces the sample (all weights +1) or its mirror image
+    p = float(np.mean(np.abs(t_boot) >= abs(t_obs) * (1 - 1e-9)))
     return p, t_boot

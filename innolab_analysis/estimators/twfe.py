@@ -256,6 +256,7 @@ def twfe(
             weights=bootstrap_weights,
             seed=seed,
             small_sample_factor=factor,
+            fe_codes=[u, t],
         )
         terms.loc[0, "p_value"] = pv
         se_type += (

@@ -170,3 +170,64 @@ def test_plot_and_bacon_available():
     assert ax.get_title().startswith("TWFE = ")
     b = res.bacon()
     assert b.estimate == pytest.approx(res.estimate, abs=1e-8)
+
+
+def _few_clusters(n_units: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {"unit": np.repeat(np.arange(n_units), 8), "time": np.tile(np.arange(8), n_units)}
+    )
+    df["d"] = ((df.unit < n_units // 2) & (df.time >= 4)).astype(int)
+    df["y"] = (
+        rng.normal(size=n_units)[df.unit] + 0.1 * df.time + 0.6 * df.d + rng.normal(0, 1, len(df))
+    )
+    return df
+
+
+def test_wild_bootstrap_enumeration_equals_brute_force_dummy_regressions():
+    """With Rademacher weights and 2^G <= reps every sign vector is used: check by brute force."""
+    df = _few_clusters(6)
+    res = twfe(
+        df,
+        outcome="y",
+        treatment="d",
+        unit="unit",
+        time="time",
+        vcov="wild",
+        bootstrap_weights="rademacher",
+        bootstrap_reps=999,
+    )
+    formula = "y ~ d + C(unit) + C(time)"
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": df["unit"]}}
+    full = smf.ols(formula, df).fit(**kw)
+    restricted = smf.ols("y ~ C(unit) + C(time)", df).fit()
+    t_obs = full.tvalues["d"]
+    t_boot = []
+    for k in range(2**6):
+        signs = np.array([1.0 if (k >> g) & 1 else -1.0 for g in range(6)])
+        ystar = restricted.fittedvalues + restricted.resid * signs[df["unit"]]
+        fit = smf.ols(formula, df.assign(y=ystar)).fit(**kw)
+        t_boot.append(fit.tvalues["d"])
+    expected = float(np.mean(np.abs(t_boot) >= abs(t_obs) * (1 - 1e-9)))  # ties count
+    assert res.p_value == pytest.approx(expected, abs=1e-12)
+    assert "few_clusters" in [d.code for d in res.diagnostics]
+    assert "restricted wild cluster bootstrap (999 rademacher draws" in res.se_type
+
+
+def test_wild_bootstrap_matches_pyfixest_wildboottest():
+    pf = pytest.importorskip("pyfixest", reason="needs pyfixest (bench extra)")
+    pytest.importorskip("wildboottest", reason="needs wildboottest for pyfixest's bootstrap")
+    df = _few_clusters(10)
+    res = twfe(
+        df,
+        outcome="y",
+        treatment="d",
+        unit="unit",
+        time="time",
+        vcov="wild",
+        bootstrap_weights="rademacher",
+        bootstrap_reps=9999,
+    )
+    fit = pf.feols("y ~ d | unit + time", data=df, vcov={"CRV1": "unit"})
+    boot = fit.wildboottest(param="d", reps=9999, seed=1)  # 2^10 < 9999: full enumeration
+    assert res.p_value == pytest.approx(float(boot["Pr(>|t|)"]), abs=1e-12)
