@@ -306,6 +306,8 @@ def event_study(
         staggered_did = None
     if staggered_did is not None:
         kwargs = {"control_group": "never_treated", **(staggered_kwargs or {})}
+        if cluster is not None:
+            kwargs.setdefault("cluster", cluster)
         sd = staggered_did(data, outcome=outcome, unit=unit, time=time, cohort=cohort, **kwargs)
         agg = sd.aggregate("dynamic", min_e=-leads, max_e=lags)
         for r in agg.terms.itertuples():

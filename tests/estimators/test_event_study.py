@@ -118,3 +118,33 @@ def test_plot_shows_both_with_reference_lines():
     assert labels == ["staggered (Callaway–Sant'Anna)", "TWFE"]
     xs = {tuple(line.get_xdata()) for line in ax.get_lines()}
     assert (-0.5, -0.5) in xs
+
+
+@pytest.mark.parametrize("bin_endpoints", [True, False])
+def test_twfe_leads_lags_equal_dummy_regression(bin_endpoints):
+    import statsmodels.formula.api as smf
+
+    df = _panel(seed=5, dynamic=True)
+    res = event_study(
+        df,
+        outcome="y",
+        unit="unit",
+        time="time",
+        cohort="cohort",
+        leads=2,
+        lags=1,
+        bin_endpoints=bin_endpoints,
+        small_sample="full",
+    )
+    e = np.where(df["cohort"] > 0, df["time"] - df["cohort"], np.nan)
+    if bin_endpoints:
+        e = np.clip(e, -2, 1)
+    X = df.assign(lead2=(e == -2).astype(int), lag0=(e == 0).astype(int), lag1=(e == 1).astype(int))
+    m = smf.ols("y ~ lead2 + lag0 + lag1 + C(unit) + C(time)", X).fit(
+        cov_type="cluster", cov_kwds={"groups": X["unit"]}
+    )
+    tw = res.dynamic.query("estimator == 'twfe'").set_index("event_time")
+    assert tw.index.tolist() == [-2, 0, 1]
+    for k, name in ((-2, "lead2"), (0, "lag0"), (1, "lag1")):
+        assert tw.loc[k, "estimate"] == pytest.approx(m.params[name], abs=1e-10)
+        assert tw.loc[k, "std_error"] == pytest.approx(m.bse[name], abs=1e-10)
