@@ -110,8 +110,10 @@ def fmt_p(p: float, language: Language) -> str:
     return f"p = {fmt_num(p, language, 3)}"
 
 
-def join_words(items: Sequence[str], language: Language) -> str:
+def join_words(items: Sequence[str], language: Language, sep: str = ", ") -> str:
     """``a, b dan c`` / ``a, b and c`` (empty string for no items).
+
+    Use ``sep="; "`` for items that hold commas (agency names).
 
     Examples
     --------
@@ -122,7 +124,7 @@ def join_words(items: Sequence[str], language: Language) -> str:
     word = pick(language, id="dan", en="and")
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    return f"{sep.join(items[:-1])}{sep.strip() if sep.strip() != ',' else ''} {word} {items[-1]}"
 
 
 def period_label(value, frequency: str) -> str:
