@@ -39,7 +39,6 @@ from innolab_analysis.errors import DataValidationError, InnolabError, Problem
 from innolab_analysis.metrics.skm import (
     _by_list,
     _check_columns,
-    _parquet_source,
     combine_skm_stats,
     skm_index_from_stats,
     skm_sufficient_stats,
@@ -83,8 +82,17 @@ def _files(path: str | Path) -> list[str]:
         files = [str(p)]
     else:
         files = sorted(_glob.glob(str(path), recursive=True))
-    if not files:
-        _parquet_source(path)  # raises the shared "no Parquet file found" message
+    if not files:  # worded as skm_index words it
+        raise DataValidationError(
+            [
+                Problem(
+                    "no Parquet file found at this path",
+                    file=str(path),
+                    allowed="a .parquet file, a directory holding .parquet files, or a glob pattern",
+                )
+            ],
+            title="1 problem(s) in the SKM responses",
+        )
     return files
 
 
