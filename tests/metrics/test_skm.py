@@ -425,7 +425,7 @@ def test_parquet_bad_answers_name_file_and_rows(tmp_path):
         skm_index(path, by="agency_id")
     assert str(e.value) == (
         "1 problem(s) in the SKM responses:\n"
-        f"  - {path}, column 'u5': answer(s) outside the 1-4 scale [row 9 (9)]; allowed: {ALLOWED}"
+        f"  - {path}, column 'u5': 1 answer(s) outside the 1-4 scale [row 9 (9)]; allowed: {ALLOWED}"
     )
 
 
