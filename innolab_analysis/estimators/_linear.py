@@ -35,6 +35,7 @@ __all__ = [
     "SmallSample",
     "Vcov",
     "BootWeights",
+    "coef_table",
     "demean",
     "factorize",
     "fe_parameter_count",
@@ -459,3 +460,20 @@ def wild_cluster_bootstrap(
     # reproduces the sample (all weights +1) or its mirror image
     p = float(np.mean(np.abs(t_boot) >= abs(t_obs) * (1 - 1e-9)))
     return p, t_boot
+
+
+def coef_table(fit: OLSFit, names: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Tidy ``term, estimate, std_error, ci_lower, ci_upper, p_value`` rows of ``fit``.
+
+    Inference uses the fit's t reference (``fit.dof``: G − 1 when clustered).
+    """
+    from innolab_analysis.estimators._result import t_inference
+
+    se = fit.std_error
+    rows = []
+    for j, name in enumerate(names):
+        lo, hi, pv = t_inference(float(fit.coef[j]), float(se[j]), fit.dof, level)
+        rows.append((name, float(fit.coef[j]), float(se[j]), lo, hi, pv))
+    return pd.DataFrame(
+        rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
+    )

@@ -14,11 +14,12 @@ from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._linear import (
     BootWeights,
     check_option,
+    coef_table,
     factorize,
     ols,
     wild_cluster_bootstrap,
 )
-from innolab_analysis.estimators._result import EffectResult, t_inference
+from innolab_analysis.estimators._result import EffectResult
 
 __all__ = ["DidResult", "DidVcov", "did"]
 
@@ -187,14 +188,7 @@ def did(
     )
     clusters = factorize(df[cluster])[0] if cluster else None
     fit = ols(y, X, vcov="cluster" if vcov == "wild" else vcov, clusters=clusters, names=names)
-    se = fit.std_error
-    rows = []
-    for j, name in enumerate(names):
-        lo, hi, pv = t_inference(float(fit.coef[j]), float(se[j]), fit.dof, level)
-        rows.append((name, float(fit.coef[j]), float(se[j]), lo, hi, pv))
-    terms = pd.DataFrame(
-        rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
-    )
+    terms = coef_table(fit, names, level)
     n = len(df)
     if vcov == "iid":
         se_type = f"iid (classical OLS), s² = e'e/(N−K) with N = {n}, K = {fit.k_params}; t({fit.df_resid})"

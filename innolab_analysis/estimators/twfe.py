@@ -15,12 +15,13 @@ from innolab_analysis.estimators._linear import (
     BootWeights,
     SmallSample,
     check_option,
+    coef_table,
     demean,
     factorize,
     ols,
     wild_cluster_bootstrap,
 )
-from innolab_analysis.estimators._result import Diagnostic, EffectResult, t_inference
+from innolab_analysis.estimators._result import Diagnostic, EffectResult
 
 __all__ = ["TwfeResult", "TwfeVcov", "twfe"]
 
@@ -220,14 +221,7 @@ def twfe(
         small_sample=small_sample,
         names=names,
     )
-    se = fit.std_error
-    rows = []
-    for j, name in enumerate(names):
-        lo, hi, pv = t_inference(float(fit.coef[j]), float(se[j]), fit.dof, level)
-        rows.append((name, float(fit.coef[j]), float(se[j]), lo, hi, pv))
-    terms = pd.DataFrame(
-        rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
-    )
+    terms = coef_table(fit, names, level)
     n = len(df)
     fe_txt = {
         "nested": "fixed effects nested in the clusters not counted in K (R fixest default)",

@@ -214,6 +214,7 @@ def test_wild_bootstrap_enumeration_equals_brute_force_dummy_regressions():
     assert "restricted wild cluster bootstrap (999 rademacher draws" in res.se_type
 
 
+@pytest.mark.slow  # pyfixest compiles with numba on first use (~5 s)
 def test_wild_bootstrap_matches_pyfixest_wildboottest():
     pf = pytest.importorskip("pyfixest", reason="needs pyfixest (bench extra)")
     pytest.importorskip("wildboottest", reason="needs wildboottest for pyfixest's bootstrap")
