@@ -3,7 +3,8 @@
 SKM/IKM by the regulation (Permen PANRB 14/2017; legacy 2014 and 2004),
 Krejcie–Morgan sample sizes, One Agency One Innovation coverage and other
 innovation metrics, an innovation-readiness index (configurable rubric), IID
-predicates and composite, and their plots. Names are imported lazily.
+predicates and composite, regional-economics measures, and their plots. Names
+are imported lazily.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ _LAZY: dict[str, str] = {
     # IID
     "iid_predicate": "iid",
     "iid_composite": "iid",
+    # regional economics (a colleague's module, imported lazily like the rest)
+    "location_quotient": "regional",
+    "dynamic_location_quotient": "regional",
+    "shift_share": "regional",
+    "klassen_typology": "regional",
+    "williamson_index": "regional",
+    "gravity_interaction": "regional",
     # plots
     "plot_ikm": "plots",
     "plot_element_heatmap": "plots",
