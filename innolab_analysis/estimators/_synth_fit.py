@@ -180,5 +180,34 @@ def fit_weights(
         fev = max_fev or REFINE_FEV * k
         best = min([nelder_mead(r.x, fev, 0.5) for r in screen[:2]] + [best], key=lambda r: r.fun)
     v = _softmax(best.x)
-    w = solve(v)
+    w = _break_ties(solve(v), v, xs1, xs0, z1, Z0)
     return Fit(w, v, float(np.mean((z1 - Z0 @ w) ** 2)))
+
+
+def _break_ties(
+    w: np.ndarray, v: np.ndarray, xs1: np.ndarray, xs0: np.ndarray, z1: np.ndarray, Z0: np.ndarray
+) -> np.ndarray:
+    """Among weights that match the predictors exactly, take the best pre-period fit.
+
+    With few predictors and many donors the inner problem often has a whole face
+    of exact solutions, and which one a solver returns is arbitrary (one reason
+    published ADH weights differ across software). When the predictors are
+    matched exactly, re-solve with the predictor match as heavy rows and the
+    pre-period outcomes as the objective, and keep that solution if it still
+    matches the predictors (to 1e-6 relative) and fits the pre-period better.
+    """
+    sv = np.sqrt(v)
+    a1, a0 = sv * xs1, sv[:, None] * xs0
+    scale = 1.0 + float(np.linalg.norm(a1))
+    if np.linalg.norm(a1 - a0 @ w) > 1e-8 * scale:
+        return w
+    z_scale = max(float(np.abs(Z0).max()), float(np.abs(z1).max()), 1e-300)
+    heavy = 1e4 / scale
+    A = np.vstack([Z0 / z_scale, heavy * a0])
+    b = np.concatenate([z1 / z_scale, heavy * a1])
+    alt = simplex_lstsq(A, b)
+    if np.linalg.norm(a1 - a0 @ alt) > 1e-6 * scale:
+        return w
+    if np.sum((z1 - Z0 @ alt) ** 2) < np.sum((z1 - Z0 @ w) ** 2):
+        return alt
+    return w
