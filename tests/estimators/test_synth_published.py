@@ -59,6 +59,20 @@ def _adh_synthetic(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return wide["California"], wide[ADH_TABLE2.index] @ ADH_TABLE2
 
 
+def _fit(df: pd.DataFrame, **kw):
+    return synthetic_control(
+        df,
+        outcome="cigsale",
+        unit="state",
+        time="year",
+        treated_unit="California",
+        intervention=1989,
+        leave_one_out=False,
+        in_time_placebo=None,
+        **kw,
+    )
+
+
 def test_shipped_panel_is_adh_data(prop99):
     assert prop99.shape[0] == 39 * 31
     assert prop99["state"].nunique() == 39
@@ -72,13 +86,8 @@ def test_shipped_panel_is_adh_data(prop99):
 
 @pytest.mark.slow
 def test_placebo_p_value_one_in_39_and_pre_fit_no_worse_than_adh(prop99):
-    res = synthetic_control(
+    res = _fit(
         prop99,
-        outcome="cigsale",
-        unit="state",
-        time="year",
-        treated_unit="California",
-        intervention=1989,
         predictors={
             "retprice 1980-88": ("retprice", range(1980, 1989)),
             "retprice 1970-79": ("retprice", range(1970, 1980)),
@@ -87,8 +96,6 @@ def test_placebo_p_value_one_in_39_and_pre_fit_no_worse_than_adh(prop99):
             "cigsale 1980": ("cigsale", [1980]),
             "cigsale 1988": ("cigsale", [1988]),
         },
-        leave_one_out=False,
-        in_time_placebo=None,
     )
     # ADH Figure 8: California has the highest post/pre-Proposition 99 MSPE ratio of the
     # 39 states, so the permutation p-value is 1/39 = 0.026.
@@ -107,17 +114,7 @@ def test_placebo_p_value_one_in_39_and_pre_fit_no_worse_than_adh(prop99):
 
 
 def test_outcome_matching_uses_adh_donors_and_fits_at_least_as_well(prop99):
-    res = synthetic_control(
-        prop99,
-        outcome="cigsale",
-        unit="state",
-        time="year",
-        treated_unit="California",
-        intervention=1989,
-        placebo=False,
-        leave_one_out=False,
-        in_time_placebo=None,
-    )
+    res = _fit(prop99, placebo=False)
     assert res.weights[ADH_TABLE2.index].sum() >= 0.9
     ca, synth = _adh_synthetic(prop99)
     adh_pre_rmspe = float(np.sqrt(((ca - synth).loc[:1988] ** 2).mean()))
