@@ -377,7 +377,7 @@ def innovation_funnel(
         ("iid_stage", IID_STAGES) if scheme == "iid" else ("labinov_stage", LABINOV_STAGES)
     )
     _need(innovations, "innovations", [col] + ([by] if by else []))
-    s = innovations[col]
+    s = innovations[col].astype(object)  # categorical stages compare by position below
     bad = (s.notna() & ~s.isin(stages)).to_numpy().copy()
     if scheme == "iid":
         bad |= s.isna().to_numpy()
@@ -396,7 +396,7 @@ def innovation_funnel(
             title="1 problem(s) in the innovations table",
         )
     pos_of = {st: i for i, st in enumerate(stages)}
-    step = s.map(pos_of)
+    step = s.map(pos_of).astype(float)
     frame = pd.DataFrame({"_step": step, "_g": innovations[by] if by else 0}).dropna(
         subset=["_step"]
     )

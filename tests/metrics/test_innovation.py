@@ -125,6 +125,10 @@ def test_funnels(innovations):
     # i5 has no Labinov stage and is not counted
     assert lab["stage"].tolist() == ["drum_up", "diagnose", "design", "deliver", "display"]
     assert lab["n_reached"].tolist() == [5, 4, 3, 2, 1]
+    # categorical stage columns (as the study loader returns them) give the same funnels
+    cat = innovations.astype({"iid_stage": "category", "labinov_stage": "category"})
+    pd.testing.assert_frame_equal(innovation_funnel(cat), iid)
+    pd.testing.assert_frame_equal(innovation_funnel(cat, scheme="labinov"), lab)
     by = innovation_funnel(innovations, by="agency_id")
     assert by.loc[by["agency_id"] == "b", "n_reached"].tolist() == [2, 2, 1]
 
