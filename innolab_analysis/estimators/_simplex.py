@@ -155,8 +155,8 @@ def simplex_lstsq(
     if support.any():
         polished = _polish(As, bs, support, tol=1e-7)
         if polished is not None:
-            return polished
+            return polished + 0.0  # + 0.0 turns any -0.0 into 0.0
         w = w / w.sum()
     else:
         w = np.full(J, 1.0 / J)
-    return _fista(As, bs, w, tol=tol, max_iter=max_iter)
+    return _fista(As, bs, w, tol=tol, max_iter=max_iter) + 0.0

@@ -404,3 +404,13 @@ def test_fit_weights_without_predictors_is_plain_simplex_ls():
     f = fit_weights(z1, Z0)
     np.testing.assert_allclose(f.weights, [0.1, 0.2, 0.3, 0.4, 0, 0], atol=1e-8)
     assert f.v is None and f.pre_mspe < 1e-16
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from innolab_analysis.estimators import _simplex, synth
+
+    for module in (synth, _simplex):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
