@@ -359,7 +359,9 @@ def innovation_funnel(
     DataFrame
         (``by``), ``scheme``, ``stage``, ``step`` (1 = first), ``n_reached``,
         ``share_of_entered`` (of those at the first stage) and ``conversion``
-        (of those reaching the previous stage; 1 at the first stage).
+        (of those reaching the previous stage; 1 at the first stage) and
+        ``note`` (why a share is missing: nobody reached the previous stage, or
+        no innovation has a stage in this scheme — then every count is 0).
 
     Raises
     ------
@@ -401,32 +403,33 @@ def innovation_funnel(
         subset=["_step"]
     )
     records = []
-    for g, part in frame.groupby("_g", sort=True):
+    groups = list(frame.groupby("_g", sort=True)) if len(frame) or by else [(0, frame)]
+    for g, part in groups:
         reached = [int((part["_step"] >= i).sum()) for i in range(len(stages))]
         for i, st in enumerate(stages):
             rec = {} if by is None else {by: g}
+            note = None
+            if reached[0] == 0:
+                share = conv = np.nan
+                note = f"no innovation has a {col}"
+            else:
+                share = reached[i] / reached[0]
+                conv = (
+                    1.0 if i == 0 else (reached[i] / reached[i - 1] if reached[i - 1] else np.nan)
+                )
+                if np.isnan(conv):
+                    note = "no innovation reached the previous stage; conversion undefined"
             rec.update(
-                {
-                    "scheme": scheme,
-                    "stage": st,
-                    "step": i + 1,
-                    "n_reached": reached[i],
-                    "share_of_entered": reached[i] / reached[0] if reached[0] else np.nan,
-                    "conversion": 1.0
-                    if i == 0
-                    else (reached[i] / reached[i - 1] if reached[i - 1] else np.nan),
-                }
-            )
+                scheme=scheme, stage=st, step=i + 1, n_reached=reached[i],
+                share_of_entered=share, conversion=conv, note=note,
+            )  # fmt: skip
             records.append(rec)
     cols = ([by] if by else []) + [
-        "scheme",
-        "stage",
-        "step",
-        "n_reached",
-        "share_of_entered",
-        "conversion",
-    ]
-    return pd.DataFrame.from_records(records, columns=cols)
+        "scheme", "stage", "step", "n_reached", "share_of_entered", "conversion", "note",
+    ]  # fmt: skip
+    out = pd.DataFrame.from_records(records, columns=cols)
+    out["note"] = out["note"].astype("str")
+    return out
 
 
 def innovation_mix(

@@ -270,7 +270,8 @@ def plot_funnel(funnel: pd.DataFrame, *, language: Language = "id", ax=None):
     extra = [
         c
         for c in funnel.columns
-        if c not in ("scheme", "stage", "step", "n_reached", "share_of_entered", "conversion")
+        if c
+        not in ("scheme", "stage", "step", "n_reached", "share_of_entered", "conversion", "note")
     ]
     if extra:
         raise InnolabError(

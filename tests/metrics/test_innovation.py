@@ -133,6 +133,23 @@ def test_funnels(innovations):
     assert by.loc[by["agency_id"] == "b", "n_reached"].tolist() == [2, 2, 1]
 
 
+def test_funnel_gaps_are_explained(innovations):
+    by = innovation_funnel(innovations, by="agency_id")
+    c = by[by["agency_id"] == "c"]  # i5 inisiatif, i6 penerapan: nobody stopped at uji_coba
+    assert c["n_reached"].tolist() == [2, 1, 1]
+    a = innovation_funnel(innovations.iloc[[0]], scheme="labinov", by="agency_id")
+    assert a["n_reached"].tolist() == [1, 1, 1, 1, 1]
+    none = innovation_funnel(innovations.assign(labinov_stage=None), scheme="labinov")
+    assert none["n_reached"].tolist() == [0] * 5
+    assert none["share_of_entered"].isna().all()
+    assert none["note"].tolist() == ["no innovation has a labinov_stage"] * 5
+    two = innovation_funnel(innovations.iloc[[4]], scheme="iid")  # one inisiatif only
+    assert two["n_reached"].tolist() == [1, 0, 0]
+    assert np.isnan(two.loc[2, "conversion"])
+    assert two.loc[2, "note"] == "no innovation reached the previous stage; conversion undefined"
+    assert two["note"].isna().tolist() == [True, True, False]
+
+
 def test_funnel_unknown_stage(innovations):
     bad = innovations.assign(
         iid_stage=["penerapan", "uji coba", "penerapan", "uji_coba", None, "penerapan"]
