@@ -441,9 +441,17 @@ def _validate(
     times = data[time]
     tmin, tmax = _py(times.min()), _py(times.max())
     try:
-        inside = tmin < intervention <= tmax
+        inside = bool(tmin < intervention <= tmax)
     except TypeError:
-        inside = False
+        problems.append(
+            Problem(
+                f"intervention {intervention!r} ({type(intervention).__name__}) cannot be "
+                f"compared with the periods of column '{time}' ({type(tmin).__name__}, from "
+                f"{tmin!r} to {tmax!r}); pass a period of the same type",
+                column=time,
+            )
+        )
+        inside = True
     if not inside:
         problems.append(
             Problem(

@@ -414,3 +414,14 @@ def test_docstring_examples_run():
     for module in (synth, _simplex):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_intervention_of_the_wrong_type_is_named():
+    df, _ = factor_panel(n_donors=4)
+    with pytest.raises(DataValidationError) as e:
+        fit(df, intervention="2021-06")
+    assert str(e.value) == (
+        "1 problem(s) in the input data:\n"
+        "  - column 't': intervention '2021-06' (str) cannot be compared with the periods of "
+        "column 't' (int, from 0 to 29); pass a period of the same type"
+    )
