@@ -473,6 +473,15 @@ def skm_sufficient_stats(
         Missing element/grouping columns, text answers, answers outside 1–4,
         bad weights or no respondents — every problem at once.
 
+    Notes
+    -----
+    With Dask, reduce every partition and combine (checked against the
+    in-memory result in the tests)::
+
+        meta = skm_sufficient_stats(sample, by="agency_id").iloc[:0]
+        parts = ddf.map_partitions(skm_sufficient_stats, by="agency_id", meta=meta)
+        result = skm_index_from_stats(combine_skm_stats([parts.compute()]))
+
     Examples
     --------
     >>> df = pd.DataFrame({"u%d" % i: [4, 3] for i in range(1, 10)})

@@ -244,6 +244,17 @@ def test_sufficient_stats_combine_across_chunks():
     pd.testing.assert_frame_equal(combined, skm_index(df, by="agency_id"))
 
 
+def test_sufficient_stats_on_dask_partitions():
+    dd = pytest.importorskip("dask.dataframe")
+    df = _random_responses(2000, 4)
+    ddf = dd.from_pandas(df, npartitions=4)
+    meta = skm_sufficient_stats(df.head(20), by="agency_id").iloc[:0]
+    parts = ddf.map_partitions(skm_sufficient_stats, by="agency_id", meta=meta).compute()
+    assert len(parts) > 3  # one statistics row per group and partition, before combining
+    result = skm_index_from_stats(combine_skm_stats([parts]))
+    pd.testing.assert_frame_equal(result, skm_index(df, by="agency_id"), check_dtype=False)
+
+
 def test_bootstrap_is_seeded_and_brackets_the_estimate():
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"agency_id": np.repeat(["a", "b"], [60, 40])})
