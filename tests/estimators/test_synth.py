@@ -425,3 +425,44 @@ def test_intervention_of_the_wrong_type_is_named():
         "  - column 't': intervention '2021-06' (str) cannot be compared with the periods of "
         "column 't' (int, from 0 to 29); pass a period of the same type"
     )
+
+
+def test_in_time_placebo_at_a_chosen_period_and_bad_period():
+    df, _ = factor_panel(effect=0.0, seed=5, n_donors=6)
+    res = fit(df, in_time_placebo=8, placebo=False, leave_one_out=False)
+    assert res.in_time.time == 8
+    assert list(res.in_time.gap.index) == list(range(20))  # only real pre-period
+    assert res.in_time.estimate == pytest.approx(res.in_time.gap.loc[8:].mean())
+    with pytest.raises(ParamsError) as e:
+        fit(df, in_time_placebo=1, placebo=False)
+    assert str(e.value).startswith(
+        "1 problem(s) in the parameters:\n  - in_time_placebo must be a pre-intervention "
+        "period with at least 2 periods before it, one of [2, 3, 4,"
+    )
+
+
+def test_predictor_spec_forms_agree():
+    from innolab_analysis.estimators.synth import Predictor
+
+    df, _ = factor_panel(effect=2.0, seed=8, n_donors=6)
+    kw = dict(placebo=False, leave_one_out=False, in_time_placebo=None)
+    a = fit(df, predictors=[("y", [3]), ("y", range(10, 20), "median")], **kw)
+    b = fit(
+        df,
+        predictors=[
+            {"column": "y", "periods": [3]},
+            Predictor("y", tuple(range(10, 20)), "median"),
+        ],
+        **kw,
+    )
+    np.testing.assert_allclose(a.weights, b.weights, atol=1e-12)
+    assert list(a.balance.index) == ["y (3)", "y (median 10-19)"]
+    # balance: treated and donor mean are the plain summaries of the data
+    wide = df.pivot(index="t", columns="unit", values="y")
+    assert a.balance.loc["y (3)", "treated"] == pytest.approx(wide.loc[3, "T"])
+    assert a.balance.loc["y (median 10-19)", "donor_mean"] == pytest.approx(
+        wide.loc[10:19].drop(columns="T").median().mean()
+    )
+    assert a.balance.loc["y (3)", "synthetic"] == pytest.approx(
+        wide.loc[3, a.weights.index] @ a.weights
+    )
