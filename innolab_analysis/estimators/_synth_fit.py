@@ -17,7 +17,11 @@ Nelder-Mead from several starts: equal weights, the regression-based ``V`` of
 the standardised predictors), and the best of ``k`` points that each lean on one
 predictor. The best pre-period MSPE wins. Inside the search the inner
 solution skips its exact polish (accurate to about 1e-6); the final weights
-are polished. The inner problem is solved exactly by
+are polished. The inner solver is not warm-started: a Lawson-Hanson active-set
+solve from scratch takes tens of microseconds at this size, less than the
+bookkeeping a warm start would need. When the chosen ``V`` lets several weight
+vectors match the predictors exactly, :func:`_break_ties` takes the one with
+the best pre-period fit. The inner problem is solved exactly by
 :func:`~innolab_analysis.estimators._simplex.simplex_lstsq`.
 """
 
