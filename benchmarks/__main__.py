@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks._harness import ROOT, max_abs_diff, measure, render
 
-WORKLOADS = ["skm", "staggered", "twfe", "synth", "study"]
+WORKLOADS = ["skm", "staggered", "twfe", "synth", "study", "national"]
 
 
 def _machine() -> str:
@@ -40,13 +40,25 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
         ours_case.kwargs,
         repeats=ours_case.repeats,
         warmup=ours_case.warmup,
+        timeout=ours_case.timeout,
+        setup=ours_case.setup,
     )
     print(
         f"   {ours_case.implementation}: {ours.median:.3f} s, {ours.peak_mb:.0f} MB {ours.error}",
         flush=True,
     )
+    mem = ""
+    if ours_case.max_mb is not None and ours.times:
+        mem = " ✔" if ours.peak_mb <= ours_case.max_mb else f" ✘ (≤ {ours_case.max_mb:.0f})"
+        if ours.peak_mb > ours_case.max_mb:
+            failures.append(
+                f"{ours_case.workload} ({ours_case.size}): peak {ours.peak_mb:.0f} MB "
+                f"> {ours_case.max_mb:.0f} MB"
+            )
     rows.append(
         {
+            "mem": mem,
+            "runs": len(ours.times),
             "workload": ours.workload,
             "size": ours.size,
             "implementation": ours.implementation,
@@ -54,7 +66,7 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
             "peak_mb": ours.peak_mb,
             "ratio": "1.00",
             "same": "",
-            "note": ours.error or ours_case.note,
+            "note": ours.error or "; ".join(x for x in (ours_case.note, ours.note) if x),
         }
     )
     for case in peers:
@@ -66,13 +78,32 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
             case.kwargs,
             repeats=case.repeats,
             warmup=case.warmup,
+            timeout=case.timeout,
+            setup=case.setup,
         )
         ratio = ours.median / m.median if m.times and ours.times else float("nan")
         diff = max_abs_diff(ours.result, m.result) if m.times and ours.times else float("nan")
         ok = ratio <= case.floor if case.floor is not None and ratio == ratio else None
         if ok is False:
             failures.append(
-                f"{case.workload}: ours/{case.implementation} = {ratio:.2f} > {case.floor}"
+                f"{case.workload} ({case.size}): ours/{case.implementation} = {ratio:.2f} "
+                f"> {case.floor}"
+            )
+        same = "–" if diff != diff else f"max diff {diff:.1e}"
+        if m.times and ours.times and case.compare == "ours_not_worse":
+            worse = _worse(ours.result, m.result, case.tol)
+            same = (
+                "ours " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(ours.result.items()))
+                + " vs " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(m.result.items()))
+                + (" ✘ worse" if worse else " ✔ not worse")
+            )  # fmt: skip
+            if worse:
+                failures.append(f"{case.workload}: our result is worse than {case.implementation}")
+        elif m.times and ours.times and not diff <= case.tol:
+            same += f" ✘ (tolerance {case.tol:g})"
+            failures.append(
+                f"{case.workload} ({case.size}): results differ from {case.implementation} "
+                f"by {diff:.2e} > {case.tol:g}"
             )
         print(
             f"   {case.implementation}: {m.median:.3f} s, {m.peak_mb:.0f} MB, "
@@ -81,6 +112,7 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
         )
         rows.append(
             {
+                "runs": len(m.times),
                 "workload": m.workload,
                 "size": m.size,
                 "implementation": m.implementation,
@@ -90,10 +122,15 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
                 if ratio != ratio
                 else f"{ratio:.2f}"
                 + ("" if case.floor is None else (" ✔" if ok else f" ✘ (floor ≤ {case.floor})")),
-                "same": "–" if diff != diff else f"max diff {diff:.1e}",
-                "note": m.error or case.note,
+                "same": same,
+                "note": m.error or "; ".join(x for x in (case.note, m.note) if x),
             }
         )
+
+
+def _worse(ours: dict, peer: dict, tol: float) -> bool:
+    """Any loss of ours above the peer's (relative tolerance ``tol``)."""
+    return any(ours[k] > peer[k] * (1 + tol) + 1e-12 for k in set(ours) & set(peer))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass
 class Case:
-    """One candidate of a workload. ``floor`` is the largest acceptable ratio ours/this."""
+    """One candidate of a workload.
+
+    ``floor`` is the largest acceptable ratio ours/this. ``compare`` says how the
+    results must agree: ``"equal"`` (every number within ``tol``) or
+    ``"ours_not_worse"`` (a loss such as a pre-period RMSPE: ours ≤ this × (1 + tol)).
+    """
 
     workload: str
     size: str
@@ -27,6 +32,13 @@ class Case:
     warmup: int = 0
     floor: float | None = None
     note: str = ""
+    compare: str = "equal"
+    max_mb: float | None = None
+    setup: str = (
+        ""  # "module:function" called once, untimed, before the warm-up (e.g. start a cluster)
+    )
+    tol: float = 1e-6
+    timeout: float = 3600
 
 
 @dataclass
@@ -38,6 +50,7 @@ class Measurement:
     peak_mb: float = float("nan")
     result: object = None
     error: str = ""
+    note: str = ""  # what the candidate reported about itself (e.g. Dask worker memory)
 
     @property
     def median(self) -> float:
@@ -54,6 +67,7 @@ def measure(
     repeats: int = 3,
     warmup: int = 0,
     timeout: float = 3600,
+    setup: str = "",
 ) -> Measurement:
     """Run ``target`` ("module:function") ``repeats`` times in a fresh interpreter.
 
@@ -68,6 +82,7 @@ def measure(
         json.dumps(kwargs),
         str(repeats),
         str(warmup),
+        setup,
     ]
     env = dict(os.environ, PYTHONHASHSEED="0", PYDEVD_DISABLE_FILE_VALIDATION="1")
     m = Measurement(workload, size, implementation)
@@ -86,6 +101,8 @@ def measure(
     m.times = out["times"]
     m.peak_mb = out["peak_mb"]
     m.result = out["result"]
+    if isinstance(m.result, dict) and "_note" in m.result:
+        m.note = str(m.result.pop("_note"))
     return m
 
 
@@ -112,6 +129,7 @@ def render(rows: list[dict]) -> str:
         "size",
         "implementation",
         "median s",
+        "runs",
         "ours / this",
         "peak MB",
         "same numbers",
@@ -127,8 +145,11 @@ def render(rows: list[dict]) -> str:
                     r["size"],
                     r["implementation"],
                     "–" if r["median"] != r["median"] else f"{r['median']:.3f}",
+                    str(r.get("runs", "")),
                     r.get("ratio", ""),
-                    "–" if r["peak_mb"] != r["peak_mb"] else f"{r['peak_mb']:.0f}",
+                    "–"
+                    if r["peak_mb"] != r["peak_mb"]
+                    else f"{r['peak_mb']:.0f}" + r.get("mem", ""),
                     r.get("same", ""),
                     r.get("note", ""),
                 ]

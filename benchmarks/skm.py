@@ -115,6 +115,8 @@ def cases(workdir: Path, quick: bool):
                 "ours (skm_index on Parquet)",
                 "benchmarks.skm:ours",
                 {"path": str(pq_path)},
+                repeats=5,
+                max_mb=2048,
             ),
             Case(
                 "SKM index by agency × semester",
@@ -122,7 +124,9 @@ def cases(workdir: Path, quick: bool):
                 "DuckDB SQL",
                 "benchmarks.skm:duckdb_sql",
                 {"path": str(pq_path)},
+                repeats=5,
                 floor=1.5,
+                tol=1e-9,
             ),
             Case(
                 "SKM index by agency × semester",
@@ -131,6 +135,7 @@ def cases(workdir: Path, quick: bool):
                 "benchmarks.skm:naive_pandas",
                 {"path": str(csv_path)},
                 floor=0.2,
+                tol=1e-9,
             ),
         ]
     ]

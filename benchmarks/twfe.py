@@ -83,6 +83,7 @@ def cases(workdir: Path, quick: bool):
                 {"path": path},
                 warmup=1,
                 floor=2.0,
+                tol=1e-8,
             ),
             Case(
                 name,
@@ -91,6 +92,7 @@ def cases(workdir: Path, quick: bool):
                 "benchmarks.twfe:linearmodels",
                 {"path": path},
                 floor=1.0,
+                tol=1e-8,
             ),
         ]
     ]
