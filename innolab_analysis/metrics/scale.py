@@ -96,17 +96,20 @@ def _files(path: str | Path) -> list[str]:
     return files
 
 
+def _period_of_days(d: np.ndarray, frequency: str) -> np.ndarray:
+    """First day (1 Jan / 1 Jul) of the period of datetime64 values, as datetime64[s]; NaT stays."""
+    months = d.astype("datetime64[M]").astype(np.int64)
+    within = months % 12
+    start = months - within + (np.where(within >= 6, 6, 0) if frequency == "semester" else 0)
+    out = start.astype("datetime64[M]").astype("datetime64[s]")
+    out[np.isnat(d)] = np.datetime64("NaT")
+    return out
+
+
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
     """First day (1 Jan / 1 Jul) of the period of every date, vectorised in numpy."""
     d = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
-    month = d.astype("datetime64[M]")
-    year = d.astype("datetime64[Y]").astype("datetime64[M]")
-    if frequency == "semester":
-        start = year + np.where((month - year).astype(np.int64) >= 6, 6, 0).astype("timedelta64[M]")
-    else:
-        start = year
-    out = pd.Series(start.astype("datetime64[D]").astype("datetime64[s]"), index=dates.index)
-    return out.where(dates.notna())
+    return pd.Series(_period_of_days(d, frequency), index=dates.index)
 
 
 def _with_period(df: pd.DataFrame, date: str, frequency: str) -> pd.DataFrame:
@@ -271,8 +274,14 @@ def _arrow_batches(
     _check_present(dataset.schema.names, by, std, sample_weight, period, str(source))
     scanner = dataset.scanner(columns=columns, batch_size=batch_size)
     for i, batch in enumerate(scanner.to_batches()):
-        df = batch.to_pandas()
-        yield _chunk_stats(df, by, std, sample_weight, f"batch {i} of {source}", period)
+        if period is None:
+            df = batch.to_pandas()
+        else:  # the period straight from the Arrow dates (no Python date objects)
+            date, frequency = period
+            days = batch.column(date).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            df = batch.drop_columns([date]).to_pandas()
+            df["period"] = _period_of_days(days, frequency)
+        yield _chunk_stats(df, by, std, sample_weight, f"batch {i} of {source}", None)
 
 
 # --------------------------------------------------------------------------- public API
