@@ -23,6 +23,8 @@ from innolab_analysis.estimators._result import EFFECT_COLUMNS
 
 __all__ = [
     "PooledEffect",
+    "Synthesis",
+    "comparative_synthesis",
     "check_effects",
     "forest_plot",
     "pool_effects",
@@ -55,6 +57,22 @@ _REASONS: dict[frozenset[str], tuple[str, str]] = {
         "berbeda.",
         "ITS extrapolates one unit's own pre-trend; DiD uses other units as the comparison. "
         "They differ when that trend is not linear or a common shock hits after the start.",
+    ),
+    frozenset({"interrupted_time_series", "did_imputation"}): (
+        "ITS memproyeksikan tren pra-intervensi unit itu sendiri; estimasi per unit (imputasi DiD) "
+        "memakai efek periode dari unit lain yang belum diperlakukan. Guncangan bersama seperti "
+        "COVID 2020 masuk ke ITS kecuali dikendalikan.",
+        "ITS extrapolates the unit's own pre-trend; the per-agency estimate (DiD imputation) "
+        "takes period effects from the not-yet-treated units. A common shock such as the 2020 "
+        "COVID dip enters ITS unless it is controlled for.",
+    ),
+    frozenset({"synthetic_control", "spillover_growth_linkage"}): (
+        "Kontrol sintetis membandingkan jalur PDRB dengan gabungan daerah donor; keterkaitan "
+        "pertumbuhan mengukur perubahan elastisitas terhadap pertumbuhan kota inti. Yang satu "
+        "mengukur tingkat, yang lain kepekaan — keduanya bisa benar sekaligus.",
+        "The synthetic control compares the PDRB path with a weighted pool of donor regions; the "
+        "growth linkage measures the change in the elasticity to the core city's growth. One "
+        "measures a level, the other a sensitivity — both can be right at once.",
     ),
 }
 
@@ -151,13 +169,18 @@ def forest_plot(
     with plot_style():
         ax = axes_or_new(ax, figsize=(7.0, max(2.5, 0.35 * n + 1.2)))
         y = np.arange(n)[::-1] + (1 if pooled is not None else 0)
-        err = np.vstack([eff["estimate"] - eff["ci_lower"], eff["ci_upper"] - eff["estimate"]])
-        colors = [
-            PALETTE["treated"] if (lo > 0 or hi < 0) else PALETTE["counterfactual"]
-            for lo, hi in zip(eff["ci_lower"], eff["ci_upper"])
-        ]
-        ax.errorbar(eff["estimate"], y, xerr=np.abs(err), fmt="none", ecolor=colors, capsize=2)
-        ax.scatter(eff["estimate"], y, c=colors, zorder=3, s=18)
+        excludes_zero = ((eff["ci_lower"] > 0) | (eff["ci_upper"] < 0)).to_numpy()
+        for mask, color in (
+            (excludes_zero, PALETTE["treated"]),
+            (~excludes_zero, PALETTE["counterfactual"]),
+        ):
+            if not mask.any():
+                continue
+            sub = eff[mask]
+            err = np.vstack([sub["estimate"] - sub["ci_lower"], sub["ci_upper"] - sub["estimate"]])
+            ax.errorbar(
+                sub["estimate"], y[mask], xerr=np.abs(err), fmt="o", color=color, ms=4, capsize=2
+            )
         ticks, ticklabels = list(y), list(labels)
         if pooled is not None:
             est, lo, hi = pooled.estimate, pooled.ci_lower, pooled.ci_upper
@@ -386,3 +409,230 @@ def reconcile_designs(effects: pd.DataFrame, *, language: Language = "en") -> pd
         "difference", "z", "intervals_overlap", "disagree", "reason",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- the synthesis bundle
+
+_AGENCY_METHOD = "did_imputation"
+_LOWER_IS_BETTER = ("processing_days", "complaint_resolution_days", "complaints_received")
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """Everything the comparative synthesis report shows, computed once.
+
+    Attributes
+    ----------
+    headline : DataFrame
+        One row per run, notebook, unit, design and outcome, with a finite
+        confidence interval (descriptive levels without one are left out).
+    designs : DataFrame
+        The all-agency and city-level rows: one per design and outcome.
+    agencies : DataFrame
+        Agency-level effects of one outcome (for the ranking), possibly empty.
+    ranking : DataFrame or None
+        :func:`rank_units` of ``agencies``.
+    pooled : PooledEffect or None
+        :func:`pool_effects` of ``agencies``.
+    reconciliation : DataFrame
+        :func:`reconcile_designs` of ``headline``.
+    studies : tuple of str
+        ``run / notebook`` of every study combined.
+    """
+
+    headline: pd.DataFrame
+    designs: pd.DataFrame
+    agencies: pd.DataFrame
+    ranking: pd.DataFrame | None
+    pooled: PooledEffect | None
+    reconciliation: pd.DataFrame
+    studies: tuple[str, ...]
+    source: str = ""
+
+    def markdown(
+        self,
+        section: Literal["studies", "designs", "ranking", "reconciliation"],
+        language: Language,
+    ) -> str:
+        """The narrative of one section, quoting the computed numbers."""
+        from innolab_analysis.studies._narrative import fmt_ci, fmt_num, join_words, pick
+
+        if section == "studies":
+            text = pick(language, id="## Studi yang digabungkan\n\n", en="## Studies combined\n\n")
+            if not self.studies:
+                return text + pick(
+                    language,
+                    id=f"Belum ada baris efek di `{self.source}`: jalankan dulu notebook studi "
+                    "(mis. dampak inovasi).",
+                    en=f"No effect rows under `{self.source}` yet: run the study notebooks "
+                    "(e.g. innovation impact) first.",
+                )
+            n, k = len(self.headline), len(self.studies)
+            text += pick(
+                language,
+                id=f"{n} estimasi dari {k} studi: {join_words(self.studies, language)}.",
+                en=f"{n} estimates from {k} stud{'y' if k == 1 else 'ies'}: "
+                f"{join_words(self.studies, language)}.",
+            )
+            if k == 1:
+                text += pick(
+                    language,
+                    id=" **Hanya satu studi yang sudah dijalankan**, jadi sintesis ini "
+                    "membandingkan desain dan unit di dalam studi itu saja.",
+                    en=" **Only one study has run**, so this synthesis compares designs and "
+                    "units within that study only.",
+                )
+            return text
+        if section == "designs":
+            text = pick(language, id="## Efek menurut desain\n\n", en="## Effects by design\n\n")
+            if not len(self.designs):
+                return text + pick(
+                    language,
+                    id="Tidak ada estimasi tingkat kota atau seluruh unit.",
+                    en="No city-level or all-agency estimate.",
+                )
+            cols = ["method", "outcome", "unit", "estimate", "ci_lower", "ci_upper"]
+            return text + "\n".join(
+                f"- {m} ({o}, {u}): {fmt_num(e, language)} [{fmt_ci(lo, hi, language)}]"
+                for m, o, u, e, lo, hi in self.designs[cols].itertuples(index=False)
+            )
+        if section == "ranking":
+            text = pick(
+                language,
+                id="## Peringkat unit dan efek gabungan\n\n",
+                en="## Ranking of agencies and pooled effect\n\n",
+            )
+            if self.ranking is None or self.pooled is None:
+                return text + pick(
+                    language,
+                    id="Belum ada efek per unit untuk diperingkat.",
+                    en="No agency-level effects to rank yet.",
+                )
+            top, pooled = self.ranking.iloc[0], self.pooled
+            outcome, n = self.agencies["outcome"].iloc[0], len(self.agencies)
+            rank_range = f"{int(top['rank_lower'])}–{int(top['rank_upper'])}"
+            p_best = fmt_num(100 * top["p_best"], language, 0)
+            est, ci = (
+                fmt_num(pooled.estimate, language),
+                fmt_ci(pooled.ci_lower, pooled.ci_upper, language),
+            )
+            i2 = fmt_num(100 * pooled.i2, language, 0)
+            return text + pick(
+                language,
+                id=(
+                    f"Efek per unit ({outcome}) dari {n} unit. Peringkat pertama **{top['unit']}** "
+                    f"({fmt_num(top['estimate'], language)}), tetapi selang peringkat 90%-nya "
+                    f"{rank_range} dan peluangnya menjadi yang terbaik {p_best}%: peringkat yang "
+                    f"berdekatan tidak dapat dibedakan. Efek gabungan (efek acak "
+                    f"DerSimonian–Laird) {est} (IK 95% {ci}; I² = {i2}%). Unit-unit ini berbagi "
+                    "data pembanding, sehingga galat baku gabungan hanya perkiraan."
+                ),
+                en=(
+                    f"Agency-level effects ({outcome}) for {n} agencies. First is "
+                    f"**{top['unit']}** ({fmt_num(top['estimate'], language)}), but its 90% rank "
+                    f"interval is {rank_range} and its chance of being best {p_best}%: "
+                    f"neighbouring ranks cannot be told apart. Pooled effect (DerSimonian–Laird "
+                    f"random effects) {est} (95% CI {ci}; I² = {i2}%). The agencies share "
+                    "comparison data, so the pooled standard error is approximate."
+                ),
+            )
+        if section == "reconciliation":
+            text = pick(
+                language, id="## Rekonsiliasi desain\n\n", en="## Reconciling the designs\n\n"
+            )
+            rec = self.reconciliation
+            if not len(rec):
+                return text + pick(
+                    language,
+                    id="Belum ada dua desain untuk unit dan hasil yang sama.",
+                    en="No two designs for the same unit and outcome yet.",
+                )
+            n_dis = int(rec["disagree"].sum())
+            text += pick(
+                language,
+                id=f"{len(rec)} pasangan desain memperkirakan hasil yang sama untuk unit yang "
+                f"sama; {n_dis} di antaranya tidak sepakat.",
+                en=f"{len(rec)} pairs of designs estimate the same outcome for the same unit; "
+                f"{n_dis} of them disagree.",
+            )
+            reasons = [r for r in rec["reason"].unique() if r]
+            return text + ("\n\n" + "\n".join(f"- {r}" for r in reasons) if reasons else "")
+        raise DataValidationError(
+            f"section must be one of ('studies', 'designs', 'ranking', 'reconciliation'), "
+            f"got {section!r}"
+        )
+
+    def plot_designs(self, ax=None, *, language: Language = "en"):
+        """Forest plot of the all-agency and city-level effects."""
+        eff = self.designs.assign(unit=self.designs["unit"] + " · " + self.designs["outcome"])
+        return forest_plot(eff, ax=ax, label=["method", "unit"], language=language)
+
+    def plot_agencies(self, ax=None, *, language: Language = "en"):
+        """Forest plot of the agency-level effects, sorted, with the pooled effect."""
+        eff = self.agencies.sort_values("estimate", ascending=False)
+        return forest_plot(eff, ax=ax, label="unit", language=language, pooled=self.pooled)
+
+
+def comparative_synthesis(
+    effects: pd.DataFrame, *, source: str = "", seed: int | None = 0
+) -> Synthesis:
+    """Build the comparative synthesis from the effect rows of every study that has run.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        As returned by :func:`innolab_analysis.studies.effects.collect_effects`
+        (``run``, ``notebook`` and the ``EFFECT_COLUMNS``).
+    source : str
+        Where the rows came from, quoted when there are none.
+    seed : int, optional
+        Seed of the rank simulation.
+
+    Returns
+    -------
+    Synthesis
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from innolab_analysis.estimators._result import EFFECT_COLUMNS
+    >>> empty = pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
+    >>> comparative_synthesis(empty, source="reports").markdown("studies", "en")[-40:]
+    '(e.g. innovation impact) first.'
+    """
+    eff = check_effects(effects) if len(effects) else effects.copy()
+    for col in ("run", "notebook"):
+        if col not in eff.columns:
+            eff[col] = ""
+    if len(eff):
+        finite = np.isfinite(eff["ci_lower"].astype(float)) & np.isfinite(
+            eff["ci_upper"].astype(float)
+        )
+        eff = eff[finite]
+    head = eff.drop_duplicates(["run", "notebook", "unit", "method", "outcome"]).reset_index(
+        drop=True
+    )
+    studies = tuple(sorted({f"{r} / {n}" for r, n in zip(head["run"], head["notebook"])}))
+    designs = head[(head["unit"] == "all") | (head["level"] == "city")].reset_index(drop=True)
+    agencies = head[head["method"] == _AGENCY_METHOD]
+    ranking = pooled = None
+    if len(agencies) >= 2:
+        outcome = agencies["outcome"].iloc[0]
+        agencies = agencies[agencies["outcome"] == outcome].drop_duplicates("unit")
+        ranking = rank_units(agencies, higher_is_better=outcome not in _LOWER_IS_BETTER, seed=seed)
+        pooled = pool_effects(agencies)
+    reconciliation = (
+        reconcile_designs(head)
+        if len(head)
+        else reconcile_designs(pd.DataFrame(columns=list(EFFECT_COLUMNS)))
+    )
+    return Synthesis(
+        headline=head,
+        designs=designs,
+        agencies=agencies.reset_index(drop=True),
+        ranking=ranking,
+        pooled=pooled,
+        reconciliation=reconciliation,
+        studies=studies,
+        source=str(source),
+    )

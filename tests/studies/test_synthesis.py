@@ -10,6 +10,7 @@ from innolab_analysis.errors import DataValidationError
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
 from innolab_analysis.studies.synthesis import (
     check_effects,
+    comparative_synthesis,
     forest_plot,
     pool_effects,
     rank_units,
@@ -121,7 +122,61 @@ def test_check_effects_lists_missing_columns():
 
 
 def test_forest_plot_returns_axes_with_one_tick_per_row_and_pooled():
-    eff = _rows([("a", "did", 1.0, 0.5), ("b", "did", 3.0, 0.5)])
+    eff = _rows([("a", "did", 0.5, 0.5), ("b", "did", 3.0, 0.5)])
     ax = forest_plot(eff, pooled=pool_effects(eff), language="id")
+    ax.figure.canvas.draw()  # render: a bad colour spec only fails here
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["a · did", "b · did", "Gabungan (efek acak)"]
+    assert len(ax.lines) >= 2  # the two markers (significant and not) were drawn
+
+
+def _study_rows():
+    rows = _rows(
+        [
+            ("all", "staggered_did", 3.0, 0.4),
+            ("all", "twfe", 1.0, 0.3),
+            ("a1", "did_imputation", 4.0, 1.0),
+            ("a2", "did_imputation", 2.0, 1.0),
+            ("a3", "did_imputation", 3.0, 1.0),
+        ]
+    )
+    rows.insert(0, "notebook", "innovation_impact")
+    rows.insert(0, "run", "mojokerto")
+    level = rows[rows["unit"] == "all"].assign(method="skm_index", ci_lower=float("nan"))
+    return pd.concat([rows, level], ignore_index=True)
+
+
+def test_comparative_synthesis_bundles_designs_ranking_pooling_and_reconciliation():
+    syn = comparative_synthesis(_study_rows(), source="reports")
+    assert syn.studies == ("mojokerto / innovation_impact",)
+    # the descriptive skm_index rows have no interval and are left out
+    assert "skm_index" not in set(syn.headline["method"])
+    assert syn.designs["method"].tolist() == ["staggered_did", "twfe"]
+    assert syn.ranking["unit"].tolist() == ["a1", "a3", "a2"]
+    # fixed-effect mean of 4, 2, 3 with equal SEs is 3; Q = 2 < k - 1 = 2 -> tau2 = 0
+    assert syn.pooled.estimate == pytest.approx(3.0)
+    assert syn.pooled.tau2 == 0.0
+    rec = syn.reconciliation
+    assert rec[["design_a", "design_b"]].values.tolist() == [["staggered_did", "twfe"]]
+    assert bool(rec["disagree"].iloc[0])
+    en = syn.markdown("studies", "en")
+    assert "5 estimates from 1 study" in en and "**Only one study has run**" in en
+    assert "- staggered_did (ikm, all): 3.00 [" in syn.markdown("designs", "en")
+    assert "Peringkat pertama **a1** (4,00)" in syn.markdown("ranking", "id")
+    assert (
+        "1 pairs of designs estimate the same outcome for the same unit; 1 of them disagree."
+        in (syn.markdown("reconciliation", "en"))
+    )
+    ax = syn.plot_agencies(language="en")
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "Pooled (random effects)"
+
+
+def test_comparative_synthesis_with_no_rows_says_so():
+    empty = pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
+    syn = comparative_synthesis(empty, source="/x/reports")
+    assert syn.ranking is None and syn.pooled is None
+    assert syn.markdown("studies", "id").endswith(
+        "Belum ada baris efek di `/x/reports`: jalankan dulu notebook studi (mis. dampak inovasi)."
+    )
+    assert syn.markdown("ranking", "en").endswith("No agency-level effects to rank yet.")
