@@ -143,24 +143,55 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.gettempdir()) / "innolab-bench"
     workdir.mkdir(parents=True, exist_ok=True)
 
-    rows: list[dict] = []
-    failures = []
+    sections = _read_sections(args.out) if args.out.is_file() else {}
     for name in args.only or WORKLOADS:
+        rows: list[dict] = []
+        failures: list[str] = []
         module = importlib.import_module(f"benchmarks.{name}")
         for group in module.cases(workdir, args.quick):
             _run_group(group, rows, failures)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = (
-        f"# Benchmark results\n\nMeasured {stamp} on {_machine()}"
-        f"{' (quick sizes)' if args.quick else ''}.\n"
-        "Median of the repeats; `ours / this` below 1 means we are faster; peak MB is the "
-        "max RSS of the subprocess that ran the candidate.\n\n" + render(rows) + "\n"
-    )
-    if failures:
-        text += "\nFloors not met:\n" + "".join(f"- {f}\n" for f in failures)
-    args.out.write_text(text)
-    print(text)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        title = (module.__doc__ or name).strip().splitlines()[0]
+        text = (
+            f"{_MARK}{name} -->\n## {title}\n\nMeasured {stamp} on {_machine()}"
+            f"{' (quick sizes)' if args.quick else ''}.\n\n" + render(rows) + "\n"
+        )
+        text += (
+            "\nFloors not met:\n" + "".join(f"- {f}\n" for f in failures)
+            if failures
+            else "\nEvery floor of this workload is met.\n"
+        )
+        sections[name] = text
+        print(text, flush=True)
+        args.out.write_text(_document(sections))  # after every workload: nothing measured is lost
     return 0
+
+
+_MARK = "<!-- workload: "
+_HEADER = (
+    "# Benchmark results\n\n"
+    "`python -m benchmarks` (or `make bench`) regenerates this file; `--only NAME` re-measures "
+    "one workload and keeps the others' sections. Times are medians of the repeats (column "
+    "`runs`) measured in a fresh subprocess per candidate; `ours / this` below 1 means we are "
+    "faster (✔/✘: the floor of the issue); peak MB is the peak RSS (VmHWM) of that subprocess "
+    "and of the children it waited for. The machine is shared: other jobs ran at the same "
+    "time, so single numbers are noisy; ratios measured in the same run are the robust part.\n\n"
+)
+
+
+def _read_sections(path: Path) -> dict[str, str]:
+    """The per-workload sections of an existing results file (older formats are dropped)."""
+    text = path.read_text(encoding="utf-8")
+    sections: dict[str, str] = {}
+    for chunk in text.split(_MARK)[1:]:
+        name = chunk.split(" -->", 1)[0].strip()
+        if name in WORKLOADS:
+            sections[name] = _MARK + chunk.rstrip() + "\n"
+    return sections
+
+
+def _document(sections: dict[str, str]) -> str:
+    return _HEADER + "\n".join(sections[n] for n in WORKLOADS if n in sections)
 
 
 if __name__ == "__main__":
