@@ -500,8 +500,15 @@ def _fit_one(panel: _Panel, treated_idx: int, donor_idx: list[int]):
     return fit, synth, gap, pre, post
 
 
-def _ratio(post: float, pre: float) -> float:
-    if pre > 0:
+def _ratio(post: float, pre: float, tol: float = 0.0) -> float:
+    """Post/pre RMSPE ratio; a pre-period fit at or below ``tol`` counts as perfect (ratio ∞).
+
+    A numerically perfect pre-period fit (an interpolation, typical when there
+    are more donors than pre-periods) makes the ratio explode to meaningless
+    finite numbers; treating it as infinite keeps the rank test and its
+    inversion honest (an unbounded interval instead of absurd finite bounds).
+    """
+    if pre > tol:
         return post / pre
     return math.inf if post > 0 else 0.0
 
@@ -690,13 +697,19 @@ def synthetic_control(
     # --- in-space placebo
     placebo_df, placebo_gaps = pd.DataFrame(), pd.DataFrame()
     p_value, ci_lower, ci_upper = math.nan, math.nan, math.nan
+    # pre-fits this close to zero are interpolations, not fits (see _ratio)
+    fit_tol = 1e-6 * float(np.std(panel.Y[:t0])) if t0 > 1 else 0.0
     if placebo:
-        rows = [(treated_unit, pre_rmspe, post_rmspe, _ratio(post_rmspe, pre_rmspe), estimate)]
+        rows = [
+            (treated_unit, pre_rmspe, post_rmspe, _ratio(post_rmspe, pre_rmspe, fit_tol), estimate)
+        ]
         gaps = {treated_unit: gap}
         for j in range(1, len(units)):
             others = [i for i in range(1, len(units)) if i != j]
             _, _, g, pre_j, post_j = _fit_one(panel, j, others)
-            rows.append((units[j], pre_j, post_j, _ratio(post_j, pre_j), float(g[t0:].mean())))
+            rows.append(
+                (units[j], pre_j, post_j, _ratio(post_j, pre_j, fit_tol), float(g[t0:].mean()))
+            )
             gaps[units[j]] = g
         placebo_df = pd.DataFrame(
             rows, columns=[unit, "pre_rmspe", "post_rmspe", "ratio", "estimate"]
@@ -739,6 +752,8 @@ def synthetic_control(
         loo_paths = pd.DataFrame(paths, index=idx)
 
     diagnostics += _fit_diagnostics(panel, fit.weights, pool, pre_rmspe, outcome)
+    if len(pool) >= t0 and pre_rmspe <= max(fit_tol, 1e-3 * float(np.std(panel.Y[:t0, 0]))):
+        diagnostics.append(_interpolation_note(len(pool), t0))
     diagnostics.append(_no_se_note())
 
     terms = pd.DataFrame(
@@ -864,6 +879,27 @@ def _dropped_donors(dropped: list) -> Diagnostic:
         Bilingual(
             id=f"{len(dropped)} unit donor dibuang karena ada nilai hasil yang hilang: {dropped}.",
             en=f"{len(dropped)} donor unit(s) dropped because of missing outcome values: {dropped}.",
+        ),
+    )
+
+
+def _interpolation_note(n_donors: int, n_pre: int) -> Diagnostic:
+    return Diagnostic(
+        "interpolation",
+        "warning",
+        Bilingual(
+            id=(
+                f"Ada {n_donors} donor untuk hanya {n_pre} periode sebelum intervensi, dan kecocokan "
+                "pra-intervensi nyaris sempurna: kontrol sintetis menginterpolasi derau, bukan "
+                "meniru tren. Uji plasebo menjadi lemah (interval bisa tak terbatas). Kurangi donor, "
+                "pakai prediktor, atau perpanjang periode sebelum intervensi."
+            ),
+            en=(
+                f"There are {n_donors} donors for only {n_pre} pre-intervention periods and the "
+                "pre-period fit is practically perfect: the synthetic control interpolates noise "
+                "rather than reproducing a trend. The placebo test loses power (the interval can be "
+                "unbounded). Use fewer donors, add predictors, or a longer pre-period."
+            ),
         ),
     )
 

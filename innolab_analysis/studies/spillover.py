@@ -193,6 +193,15 @@ class SpilloverResult(EffectResult):
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     trends: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def summary(self) -> pd.DataFrame:
+        """Tidy terms; the ``sc_gap`` row carries the synthetic control's method and SE note."""
+        out = super().summary()
+        if self.synth is not None:
+            sc = out["term"] == "sc_gap"
+            out.loc[sc, "method"] = self.synth.method
+            out.loc[sc, "se_type"] = self.synth.se_type
+        return out
+
     def plot(
         self,
         ax=None,

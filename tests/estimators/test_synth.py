@@ -466,3 +466,24 @@ def test_predictor_spec_forms_agree():
     assert a.balance.loc["y (3)", "synthetic"] == pytest.approx(
         wide.loc[3, a.weights.index] @ a.weights
     )
+
+
+def test_interpolating_fit_gives_an_unbounded_interval_not_absurd_bounds():
+    # 12 donors, 4 pre-periods: any treated path is (nearly) an exact convex combination,
+    # so the pre-period fit is an interpolation and the ratio test cannot bound the effect.
+    rng = np.random.default_rng(3)
+    n_units, n_periods = 13, 8
+    y = rng.normal(50, 5, (n_units, n_periods))
+    y[0, :4] = y[1:, :4].mean(axis=0)  # inside the hull exactly
+    df = pd.DataFrame(
+        [(f"u{i:02d}", 2000 + t, y[i, t]) for i in range(n_units) for t in range(n_periods)],
+        columns=["unit", "year", "y"],
+    )
+    res = synthetic_control(
+        df, outcome="y", unit="unit", time="year", treated_unit="u00", intervention=2004,
+        leave_one_out=False, in_time_placebo=None,
+    )  # fmt: skip
+    assert res.pre_rmspe < 1e-6
+    assert "interpolation" in {d.code for d in res.diagnostics}
+    lo, hi = res.ci_lower, res.ci_upper
+    assert (np.isinf(lo) and np.isinf(hi)) or (np.isnan(lo) and np.isnan(hi))
