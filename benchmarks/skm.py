@@ -89,7 +89,7 @@ def duckdb_sql(path: str) -> dict[str, float]:
         f"SELECT agency_id, semester, ({avgs}) / 9 * 25 AS ikm "
         f"FROM read_parquet('{path}') GROUP BY agency_id, semester"
     )
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})
     a, s, v = con.execute(sql).fetchnumpy().values()
     return _as_result(a, s, v)
 
