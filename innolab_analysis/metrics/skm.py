@@ -617,16 +617,14 @@ def skm_index_from_stats(
     cols["ikm_unrounded"] = unrounded
     cols["ikm"] = np.asarray(round_half_up(unrounded, 2), dtype=float)
     cols.update(_grade_columns(unrounded, std, rule))
-    notes = []
-    for row in np.isnan(nrr):
-        if row.any():
-            els = [f"{e.code} ({e.label_id})" for e, m in zip(std.elements, row) if m]
-            notes.append(
-                "IKM not computed: no answers for " + ", ".join(els) + "; every element needs "
-                "at least one answer (divisor = respondents who answered the element)"
-            )
-        else:
-            notes.append(None)
+    notes = np.full(len(nrr), None, dtype=object)
+    missing = np.isnan(nrr)
+    for i in np.flatnonzero(missing.any(axis=1)):  # only the groups that need a note
+        els = [f"{e.code} ({e.label_id})" for e, m in zip(std.elements, missing[i]) if m]
+        notes[i] = (
+            "IKM not computed: no answers for " + ", ".join(els) + "; every element needs "
+            "at least one answer (divisor = respondents who answered the element)"
+        )
     cols["note"] = pd.Series(notes, dtype="str")
     return _frame(stats[by], cols)
 
