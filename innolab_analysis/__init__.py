@@ -9,13 +9,15 @@ parameterised notebook reports (the ``innolab`` command).
 
 Names are imported lazily, so ``import innolab_analysis`` is fast and the
 command line starts quickly.
+
+Examples
+--------
+>>> import innolab_analysis as ia
+>>> study = ia.load_study("data/demo")  # doctest: +SKIP
+>>> ia.skm_index(study.skm_responses, by="agency_id").head()  # doctest: +SKIP
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
+from innolab_analysis._lazy import attach
 from innolab_analysis.errors import (
     DataValidationError,
     EstimationError,
@@ -26,58 +28,71 @@ from innolab_analysis.errors import (
 
 __version__ = "0.1.0"
 
-_LAZY: dict[str, str] = {
-    # data in
-    "load_study": "innolab_analysis.data.study",
-    "Study": "innolab_analysis.data.study",
-    "read_table": "innolab_analysis.data.study",
-    "TABLES": "innolab_analysis.data.tables",
-    # metrics
-    "skm_index": "innolab_analysis.metrics.skm",
-    "skm_grade": "innolab_analysis.metrics.skm",
-    "krejcie_morgan": "innolab_analysis.metrics.skm",
-    "sample_adequacy": "innolab_analysis.metrics.skm",
-    "innovation_coverage": "innolab_analysis.metrics.innovation",
-    "readiness_index": "innolab_analysis.metrics.readiness",
-    "iid_predicate": "innolab_analysis.metrics.iid",
-    "iid_composite": "innolab_analysis.metrics.iid",
-    "location_quotient": "innolab_analysis.metrics.regional",
-    "shift_share": "innolab_analysis.metrics.regional",
-    "klassen_typology": "innolab_analysis.metrics.regional",
-    "williamson_index": "innolab_analysis.metrics.regional",
-    "gravity_interaction": "innolab_analysis.metrics.regional",
-    # estimators
-    "before_after": "innolab_analysis.estimators.before_after",
-    "did": "innolab_analysis.estimators.did",
-    "twfe": "innolab_analysis.estimators.twfe",
-    "staggered_did": "innolab_analysis.estimators.staggered",
-    "event_study": "innolab_analysis.estimators.event_study",
-    "interrupted_time_series": "innolab_analysis.estimators.its",
-    "synthetic_control": "innolab_analysis.estimators.synth",
-    "minimum_detectable_effect": "innolab_analysis.estimators.power",
-    "EffectResult": "innolab_analysis.estimators._result",
-    # studies
-    "spillover_study": "innolab_analysis.studies.spillover",
-}
-
-__all__ = [
-    "DataValidationError",
-    "EstimationError",
-    "InnolabError",
-    "ParamsError",
-    "RunError",
-    "__version__",
-    *sorted(_LAZY),
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'innolab_analysis' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        # data in
+        "load_study": ".data",
+        "Study": ".data",
+        "read_table": ".data",
+        "read_bps_pdrb": ".data",
+        "standardise_skm_columns": ".data",
+        "TABLES": ".data",
+        # metrics: service quality and innovation
+        "skm_index": ".metrics.skm",
+        "skm_grade": ".metrics.skm",
+        "skm_label": ".metrics.skm",
+        "skm_sufficient_stats": ".metrics.skm",
+        "skm_index_from_stats": ".metrics.skm",
+        "krejcie_morgan": ".metrics.skm",
+        "sample_adequacy": ".metrics.skm",
+        "weakest_elements": ".metrics.skm",
+        "innovation_coverage": ".metrics.innovation",
+        "innovation_flow": ".metrics.innovation",
+        "innovation_funnel": ".metrics.innovation",
+        "innovation_mix": ".metrics.innovation",
+        "innovation_survival": ".metrics.innovation",
+        "time_to_launch": ".metrics.innovation",
+        "readiness_index": ".metrics.readiness",
+        "load_rubric": ".metrics.readiness",
+        "iid_predicate": ".metrics.iid",
+        "iid_composite": ".metrics.iid",
+        # metrics: regional economics
+        "location_quotient": ".metrics.regional",
+        "dynamic_location_quotient": ".metrics.regional",
+        "shift_share": ".metrics.regional",
+        "klassen_typology": ".metrics.regional",
+        "williamson_index": ".metrics.regional",
+        "gravity_interaction": ".metrics.regional",
+        # estimators
+        "before_after": ".estimators.before_after",
+        "did": ".estimators.did",
+        "twfe": ".estimators.twfe",
+        "bacon_decomposition": ".estimators.bacon",
+        "staggered_did": ".estimators.staggered",
+        "event_study": ".estimators.event_study",
+        "interrupted_time_series": ".estimators.its",
+        "synthetic_control": ".estimators.synth",
+        "minimum_detectable_effect": ".estimators.power",
+        "EffectResult": ".estimators._result",
+        # studies
+        "agency_panel": ".studies.panel",
+        "impact_study": ".studies.impact",
+        "innovation_portfolio": ".studies.portfolio",
+        "spillover_study": ".studies.spillover",
+        "comparative_synthesis": ".studies.synthesis",
+        "collect_effects": ".studies.effects",
+        # reports
+        "load_params": ".reports.params",
+        "run_study": ".reports.runner",
+        "run_batch": ".reports.runner",
+    },
+    eager={
+        "DataValidationError": DataValidationError,
+        "EstimationError": EstimationError,
+        "InnolabError": InnolabError,
+        "ParamsError": ParamsError,
+        "RunError": RunError,
+        "__version__": __version__,
+    },
+)

@@ -13,8 +13,8 @@ from innolab_analysis.data.study import Study, load_study, read_table
 from innolab_analysis.data.tables import TABLES
 
 __all__ = [
-    "TABLES",
     "Study",
+    "TABLES",
     "load_study",
     "read_bps_pdrb",
     "read_table",

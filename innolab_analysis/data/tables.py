@@ -229,7 +229,9 @@ TABLES: dict[str, TableSpec] = {
                 allowed=INNOVATION_FORMS,
                 source="PP 38/2017 Pasal 3",
             ),
-            ColumnSpec("digital", "bool", "Digital (true) or non-digital (false).", source="IID profile"),
+            ColumnSpec(
+                "digital", "bool", "Digital (true) or non-digital (false).", source="IID profile"
+            ),
             ColumnSpec(
                 "iid_stage",
                 "category",
@@ -321,16 +323,24 @@ TABLES: dict[str, TableSpec] = {
                 min=0,
             ),
             ColumnSpec(
-                "gender", "category", "Sex of the respondent.", required=False, nullable=True,
+                "gender",
+                "category",
+                "Sex of the respondent.",
+                required=False,
+                nullable=True,
                 allowed=("L", "P"),
             ),
             ColumnSpec(
-                "age", "int", "Age of the respondent.", required=False, nullable=True,
-                min=10, max=110, unit="years",
+                "age",
+                "int",
+                "Age of the respondent.",
+                required=False,
+                nullable=True,
+                min=10,
+                max=110,
+                unit="years",
             ),
-            ColumnSpec(
-                "education", "string", "Highest education.", required=False, nullable=True
-            ),
+            ColumnSpec("education", "string", "Highest education.", required=False, nullable=True),
         ),
     ),
     "service_indicators": TableSpec(
@@ -381,19 +391,36 @@ TABLES: dict[str, TableSpec] = {
             ColumnSpec("kind", "category", "Kind of region.", allowed=REGION_KINDS),
             ColumnSpec("year", "int", "Year.", min=1990, max=2100),
             ColumnSpec(
-                "pdrb_adhb", "float", "PDRB at current prices (ADHB).", min=0,
-                unit="Rp miliar", source="BPS PDRB menurut lapangan usaha",
+                "pdrb_adhb",
+                "float",
+                "PDRB at current prices (ADHB).",
+                min=0,
+                unit="Rp miliar",
+                source="BPS PDRB menurut lapangan usaha",
             ),
             ColumnSpec(
-                "pdrb_adhk", "float", "PDRB at constant 2010 prices (ADHK 2010).", min=0,
-                unit="Rp miliar", source="BPS PDRB menurut lapangan usaha",
+                "pdrb_adhk",
+                "float",
+                "PDRB at constant 2010 prices (ADHK 2010).",
+                min=0,
+                unit="Rp miliar",
+                source="BPS PDRB menurut lapangan usaha",
             ),
             ColumnSpec(
-                "population", "float", "Population (BPS projection/census).", min=0,
-                unit="persons", source="BPS SP2010, SP2020, projections",
+                "population",
+                "float",
+                "Population (BPS projection/census).",
+                min=0,
+                unit="persons",
+                source="BPS SP2010, SP2020, projections",
             ),
             ColumnSpec(
-                "ipm", "float", "Indeks Pembangunan Manusia.", nullable=True, min=0, max=100,
+                "ipm",
+                "float",
+                "Indeks Pembangunan Manusia.",
+                nullable=True,
+                min=0,
+                max=100,
                 source="BPS",
             ),
             ColumnSpec(
@@ -405,7 +432,11 @@ TABLES: dict[str, TableSpec] = {
                 source="BPS (series break in the 2023 release)",
             ),
             ColumnSpec(
-                "distance_km", "float", "Road distance to the core city.", nullable=True, min=0,
+                "distance_km",
+                "float",
+                "Road distance to the core city.",
+                nullable=True,
+                min=0,
                 unit="km",
             ),
             ColumnSpec(
@@ -423,9 +454,7 @@ TABLES: dict[str, TableSpec] = {
         description="PDRB by lapangan usaha, long format: one row per region, year and sector.",
         key=("region_code", "year", "sector"),
         columns=(
-            ColumnSpec(
-                "region_code", "string", "Region code.", references="regions.region_code"
-            ),
+            ColumnSpec("region_code", "string", "Region code.", references="regions.region_code"),
             ColumnSpec("year", "int", "Year.", min=1990, max=2100),
             ColumnSpec(
                 "sector",
@@ -434,9 +463,15 @@ TABLES: dict[str, TableSpec] = {
                 allowed=tuple(PDRB_SECTORS),
                 source="BPS (KBLI 2009, 17 categories)",
             ),
-            ColumnSpec("pdrb_adhb", "float", "Value added at current prices.", min=0, unit="Rp miliar"),
             ColumnSpec(
-                "pdrb_adhk", "float", "Value added at constant 2010 prices.", min=0, unit="Rp miliar"
+                "pdrb_adhb", "float", "Value added at current prices.", min=0, unit="Rp miliar"
+            ),
+            ColumnSpec(
+                "pdrb_adhk",
+                "float",
+                "Value added at constant 2010 prices.",
+                min=0,
+                unit="Rp miliar",
             ),
         ),
     ),

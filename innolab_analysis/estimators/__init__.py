@@ -1,3 +1,30 @@
-"""estimators."""
+"""Impact estimators with honest inference.
 
-__all__: list[str] = []
+Every estimator is a function returning a frozen
+:class:`~innolab_analysis.estimators._result.EffectResult` subclass with
+``.summary()`` (tidy), ``.plot(ax=None)``, a bilingual ``.text``, diagnostics
+and ``_repr_html_``. Names are imported lazily.
+"""
+
+from innolab_analysis._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "EffectResult": "._result",
+        "Diagnostic": "._result",
+        "Bilingual": "._result",
+        "EFFECT_COLUMNS": "._result",
+        "SUMMARY_COLUMNS": "._result",
+        "before_after": ".before_after",
+        "did": ".did",
+        "twfe": ".twfe",
+        "bacon_decomposition": ".bacon",
+        "staggered_did": ".staggered",
+        "event_study": ".event_study",
+        "interrupted_time_series": ".its",
+        "newey_west_lags": ".its",
+        "synthetic_control": ".synth",
+        "minimum_detectable_effect": ".power",
+    },
+)

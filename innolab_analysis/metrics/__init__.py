@@ -7,63 +7,49 @@ predicates and composite, regional-economics measures, and their plots. Names
 are imported lazily.
 """
 
-from __future__ import annotations
+from innolab_analysis._lazy import attach
 
-import importlib
-from typing import Any
-
-_LAZY: dict[str, str] = {
-    # SKM / IKM
-    "skm_index": "skm",
-    "skm_grade": "skm",
-    "skm_label": "skm",
-    "skm_sufficient_stats": "skm",
-    "skm_index_from_stats": "skm",
-    "combine_skm_stats": "skm",
-    "krejcie_morgan": "skm",
-    "sample_adequacy": "skm",
-    "weakest_elements": "skm",
-    "STANDARDS": "standards",
-    "get_standard": "standards",
-    # innovation
-    "innovation_coverage": "innovation",
-    "agencies_without_innovation": "innovation",
-    "innovations_per_agency": "innovation",
-    "innovation_flow": "innovation",
-    "innovation_funnel": "innovation",
-    "innovation_mix": "innovation",
-    "time_to_launch": "innovation",
-    "innovation_survival": "innovation",
-    # readiness
-    "readiness_index": "readiness",
-    "load_rubric": "readiness",
-    # IID
-    "iid_predicate": "iid",
-    "iid_composite": "iid",
-    # regional economics (a colleague's module, imported lazily like the rest)
-    "location_quotient": "regional",
-    "dynamic_location_quotient": "regional",
-    "shift_share": "regional",
-    "klassen_typology": "regional",
-    "williamson_index": "regional",
-    "gravity_interaction": "regional",
-    # plots
-    "plot_ikm": "plots",
-    "plot_element_heatmap": "plots",
-    "plot_coverage": "plots",
-    "plot_funnel": "plots",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        # SKM / IKM
+        "skm_index": ".skm",
+        "skm_grade": ".skm",
+        "skm_label": ".skm",
+        "skm_sufficient_stats": ".skm",
+        "skm_index_from_stats": ".skm",
+        "combine_skm_stats": ".skm",
+        "krejcie_morgan": ".skm",
+        "sample_adequacy": ".skm",
+        "weakest_elements": ".skm",
+        "STANDARDS": ".standards",
+        "get_standard": ".standards",
+        # innovation
+        "innovation_coverage": ".innovation",
+        "agencies_without_innovation": ".innovation",
+        "innovations_per_agency": ".innovation",
+        "innovation_flow": ".innovation",
+        "innovation_funnel": ".innovation",
+        "innovation_mix": ".innovation",
+        "time_to_launch": ".innovation",
+        "innovation_survival": ".innovation",
+        # readiness
+        "readiness_index": ".readiness",
+        "load_rubric": ".readiness",
+        # IID
+        "iid_predicate": ".iid",
+        "iid_composite": ".iid",
+        # regional economics (a colleague's module, imported lazily like the rest)
+        "location_quotient": ".regional",
+        "dynamic_location_quotient": ".regional",
+        "shift_share": ".regional",
+        "klassen_typology": ".regional",
+        "williamson_index": ".regional",
+        "gravity_interaction": ".regional",
+        # plots
+        "plot_ikm": ".plots",
+        "plot_element_heatmap": ".plots",
+        "plot_coverage": ".plots",
+        "plot_funnel": ".plots",
+    },
+)

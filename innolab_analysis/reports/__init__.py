@@ -11,35 +11,21 @@
 The ``innolab`` command (:mod:`innolab_analysis.cli`) drives them.
 """
 
-from __future__ import annotations
+from innolab_analysis._lazy import attach
 
-import importlib
-from typing import Any
-
-_LAZY: dict[str, str] = {
-    "load_params": "innolab_analysis.reports.params",
-    "StudyConfig": "innolab_analysis.reports.params",
-    "NOTEBOOK_MODELS": "innolab_analysis.reports.params",
-    "parameter_table": "innolab_analysis.reports.params",
-    "run_study": "innolab_analysis.reports.runner",
-    "run_batch": "innolab_analysis.reports.runner",
-    "validate_all": "innolab_analysis.reports.runner",
-    "NotebookRun": "innolab_analysis.reports.runner",
-    "build_index": "innolab_analysis.reports.publish",
-    "render_report": "innolab_analysis.reports.publish",
-    "collect_provenance": "innolab_analysis.reports.provenance",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'innolab_analysis.reports' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "load_params": ".params",
+        "StudyConfig": ".params",
+        "NOTEBOOK_MODELS": ".params",
+        "parameter_table": ".params",
+        "run_study": ".runner",
+        "run_batch": ".runner",
+        "validate_all": ".runner",
+        "NotebookRun": ".runner",
+        "build_index": ".publish",
+        "render_report": ".publish",
+        "collect_provenance": ".provenance",
+    },
+)

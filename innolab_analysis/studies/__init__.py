@@ -1,3 +1,29 @@
-"""studies."""
+"""Studies: agency panels, impact and portfolio bundles, the city spillover, the synthesis.
 
-__all__: list[str] = []
+Names are imported lazily.
+"""
+
+from innolab_analysis._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "agency_panel": ".panel",
+        "impact_study": ".impact",
+        "ImpactStudy": ".impact",
+        "innovation_portfolio": ".portfolio",
+        "Portfolio": ".portfolio",
+        "spillover_study": ".spillover",
+        "SpilloverResult": ".spillover",
+        "GERBANGKERTOSUSILA": ".spillover",
+        "TOL_SUMO_SECTIONS": ".spillover",
+        "LABINOV_KICKOFF": ".spillover",
+        "comparative_synthesis": ".synthesis",
+        "forest_plot": ".synthesis",
+        "rank_units": ".synthesis",
+        "pool_effects": ".synthesis",
+        "reconcile_designs": ".synthesis",
+        "record_effects": ".effects",
+        "collect_effects": ".effects",
+    },
+)
