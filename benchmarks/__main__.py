@@ -90,6 +90,10 @@ def _run_group(group, rows: list[dict], failures: list[str]) -> None:
                 f"> {case.floor}"
             )
         same = "–" if diff != diff else f"max diff {diff:.1e}"
+        if isinstance(ours.result, dict) and isinstance(m.result, dict):
+            common = set(ours.result) & set(m.result)
+            if common != set(ours.result) | set(m.result):
+                same += f" (on the {len(common)} of {len(set(ours.result) | set(m.result))} keys both report)"
         if m.times and ours.times and case.compare == "ours_not_worse":
             worse = _worse(ours.result, m.result, case.tol)
             same = (

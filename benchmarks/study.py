@@ -11,11 +11,13 @@ The parameter files are copies of ``params/mojokerto.yaml`` with their own
 ``study`` id and ``data_dir`` made absolute, written to the work folder. Only
 the notebooks that exist in ``notebooks/`` are kept (the others are still
 being written); the result compared is the effect rows the notebooks record
-(``effects/*.csv``: every estimate of every study).
+(``effects/*.csv``: every estimate of every study). ``INNOLAB_BENCH_STUDIES=N``
+changes the batch size (default 40; 4 with ``--quick``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -111,7 +113,7 @@ def ours_batch(params: list[str], out: str, workers: int) -> dict[str, float]:
 
 
 def cases(workdir: Path, quick: bool):
-    n = 4 if quick else 40
+    n = int(os.environ.get("INNOLAB_BENCH_STUDIES", 4 if quick else 40))
     files = [str(p) for p in write_params(workdir, n)]
     kept = ", ".join(
         k for k in ("service_quality", "innovation_portfolio", "innovation_impact",
