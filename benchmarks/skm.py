@@ -17,6 +17,14 @@ from benchmarks._harness import Case
 ELEMENTS = [f"u{i}" for i in range(1, 10)]
 
 
+def _connect():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def generate(path: Path, n_rows: int, *, n_agencies: int = 600, seed: int = 0) -> tuple[Path, Path]:
     """Write ``n_rows`` synthetic responses to Parquet (int8 answers) and CSV; return both paths."""
     import pyarrow as pa
@@ -82,14 +90,13 @@ def ours(path: str) -> dict[str, float]:
 
 
 def duckdb_sql(path: str) -> dict[str, float]:
-    import duckdb
 
     avgs = " + ".join(f"avg({u})" for u in ELEMENTS)
     sql = (
         f"SELECT agency_id, semester, ({avgs}) / 9 * 25 AS ikm "
         f"FROM read_parquet('{path}') GROUP BY agency_id, semester"
     )
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = _connect()
     a, s, v = con.execute(sql).fetchnumpy().values()
     return _as_result(a, s, v)
 

@@ -304,6 +304,7 @@ def _duckdb_panel_stats(
     src = "read_parquet([" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "], "
     src += "union_by_name = true, hive_partitioning = true)"
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     try:
         schema = {
             r[0]: r[1].upper() for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
