@@ -20,6 +20,8 @@ __all__ = [
     "ParamsError",
     "Problem",
     "RunError",
+    "check_option",
+    "close_names",
 ]
 
 
@@ -146,3 +148,61 @@ class RunError(InnolabError, RuntimeError):
         self.notebook = notebook
         self.cell = cell
         super().__init__(message)
+
+
+def close_names(name: object, candidates: Sequence[object], *, limit: int = 12) -> str:
+    """A "did you mean …?" hint for ``name`` among ``candidates`` (or a sample of them).
+
+    Examples
+    --------
+    >>> close_names("agnecy_id", ["agency_id", "period"])
+    "did you mean 'agency_id'?"
+    """
+    import difflib
+
+    cands = [str(c) for c in candidates]
+    close = difflib.get_close_matches(str(name), cands, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + ", ".join(repr(c) for c in close) + "?"
+    shown = ", ".join(repr(c) for c in sorted(cands)[:limit])
+    return f"available: {shown}{' …' if len(cands) > limit else ''}"
+
+
+def check_option(name: str, value: object, options: Any, *, hint: str = "") -> None:
+    """Raise :class:`ParamsError` unless ``value`` is one of ``options``.
+
+    Parameters
+    ----------
+    name : str
+        The argument or parameter name.
+    value : object
+        The value given.
+    options : Literal alias or sequence
+        The allowed values; a ``typing.Literal`` alias is the single source of
+        option strings throughout the package.
+    hint : str
+        How to fix it, appended after a semicolon.
+
+    Examples
+    --------
+    >>> from typing import Literal
+    >>> check_option("vcov", "hc3", Literal["iid", "hc1", "cluster"])
+    Traceback (most recent call last):
+    ...
+    innolab_analysis.errors.ParamsError: 1 problem(s) in the parameters:
+      - column 'vcov': vcov must be one of ('iid', 'hc1', 'cluster'), got 'hc3'; allowed: iid, hc1, cluster
+    """
+    from typing import get_args
+
+    allowed = tuple(get_args(options)) or tuple(options)
+    if value not in allowed:
+        raise ParamsError(
+            [
+                Problem(
+                    f"{name} must be one of {allowed}, got {value!r}"
+                    + (f"; {hint}" if hint else ""),
+                    column=name,
+                    allowed=", ".join(map(str, allowed)),
+                )
+            ]
+        )

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import EstimationError, ParamsError
+from innolab_analysis.errors import EstimationError, ParamsError, check_option
 
 __all__ = [
     "Demeaned",
@@ -58,13 +58,6 @@ cluster-robust covariance distinguishes ``"nested"`` from ``"full"``.
 
 BootWeights = Literal["rademacher", "webb"]
 """Weights of the wild cluster bootstrap."""
-
-
-def check_option(name: str, value: object, alias) -> None:
-    """Raise :class:`ParamsError` unless ``value`` is one of the strings of the Literal ``alias``."""
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise ParamsError(f"{name} must be one of {allowed}, got {value!r}")
 
 
 def factorize(values) -> tuple[np.ndarray, int]:

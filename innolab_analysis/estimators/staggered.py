@@ -36,7 +36,7 @@ Conventions (documented differences from R ``did`` are marked *):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ from innolab_analysis.errors import (
     EstimationError,
     ParamsError,
     Problem,
+    check_option,
 )
 from innolab_analysis.estimators import _staggered_core as core
 from innolab_analysis.estimators._result import (
@@ -305,7 +306,7 @@ class StaggeredDiDResult(EffectResult):
         >>> int(es.terms["event_time"].max())
         3
         """
-        _check_option("kind", kind, AggregationKind)
+        check_option("kind", kind, AggregationKind)
         return _aggregate(self, kind, min_e=min_e, max_e=max_e, balance_e=balance_e)
 
     def _draw(self, ax, language: str) -> None:
@@ -356,20 +357,6 @@ def _label(fit: _Fit | None, value):
 
 
 # ============================================================================ validation
-def _check_option(name: str, value, alias) -> None:
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise ParamsError(
-            [
-                Problem(
-                    f"{name} must be one of {allowed}, got {value!r}",
-                    column=name,
-                    allowed=", ".join(allowed),
-                )
-            ]
-        )
-
-
 def _period_values(s: pd.Series, what: str, column: str) -> tuple[np.ndarray, str]:
     """Numeric period values and their kind ('int' or 'date'), or raise."""
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -794,10 +781,10 @@ def staggered_did(
     >>> round(res.estimate, 1)
     2.2
     """
-    _check_option("control_group", control_group, ControlGroup)
-    _check_option("method", method, StaggeredMethod)
-    _check_option("base_period", base_period, BasePeriod)
-    _check_option("boot_weights", boot_weights, BootWeights)
+    check_option("control_group", control_group, ControlGroup)
+    check_option("method", method, StaggeredMethod)
+    check_option("base_period", base_period, BasePeriod)
+    check_option("boot_weights", boot_weights, BootWeights)
     if not (isinstance(anticipation, int | np.integer) and anticipation >= 0):
         raise ParamsError(f"anticipation must be a non-negative integer, got {anticipation!r}")
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 0):

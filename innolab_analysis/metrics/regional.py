@@ -25,15 +25,20 @@ Conventions shared by every function
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import DataValidationError, ParamsError, Problem
+from innolab_analysis.errors import (
+    DataValidationError,
+    ParamsError,
+    Problem,
+    check_option,
+    close_names,
+)
 
 __all__ = [
     "KLASSEN_QUADRANTS",
@@ -90,31 +95,6 @@ _EM_CASES: dict[int, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------- checks
-def _check_choice(name: str, value: object, alias: object) -> None:
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise ParamsError(
-            [
-                Problem(
-                    f"{name} must be one of {allowed}, got {value!r}",
-                    column=name,
-                    allowed=", ".join(map(str, allowed)),
-                )
-            ]
-        )
-
-
-def _close_names(name: object, candidates: Sequence[object]) -> str:
-    """A 'did you mean' suffix listing close candidates (or a sample of what exists)."""
-    cands = [str(c) for c in candidates]
-    close = difflib.get_close_matches(str(name), cands, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + ", ".join(repr(c) for c in close) + "?"
-    shown = ", ".join(repr(c) for c in sorted(cands)[:12])
-    more = " …" if len(cands) > 12 else ""
-    return f"available: {shown}{more}"
-
-
 def _require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     if not isinstance(data, pd.DataFrame):
         raise DataValidationError(f"{what} must be a pandas DataFrame, got {type(data).__name__}")
@@ -123,7 +103,7 @@ def _require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> N
         raise DataValidationError(
             [
                 Problem(
-                    f"column {c!r} is missing from {what}; {_close_names(c, list(data.columns))}",
+                    f"column {c!r} is missing from {what}; {close_names(c, list(data.columns))}",
                     column=c,
                 )
                 for c in missing
@@ -140,7 +120,7 @@ def _without_province(data: pd.DataFrame) -> pd.DataFrame:
 def _check_units(units: Sequence[object], available: Sequence[object], column: str) -> None:
     avail = set(map(str, available))
     problems = [
-        Problem(f"region {u!r} is not in the data; {_close_names(u, sorted(avail))}", column=column)
+        Problem(f"region {u!r} is not in the data; {close_names(u, sorted(avail))}", column=column)
         for u in units
         if str(u) not in avail
     ]
@@ -537,7 +517,7 @@ def dynamic_location_quotient(
     ...     start=2010, end=2012)["dlq"].round(4).tolist()
     [1.12, 0.7, 0.7, 1.75]
     """
-    _check_choice("growth", growth, GrowthKind)
+    check_option("growth", growth, GrowthKind)
     need_years = list(range(int(start), int(end) + 1)) if growth == "arithmetic" else [start, end]
     df, chosen, ref = _period_panel(
         data, region=region, sector=sector, value=value, time=time, start=start, end=end,
@@ -653,7 +633,7 @@ def shift_share(
     >>> ss[["change", "regional_share", "industry_mix", "competitive"]].round(3).values.tolist()
     [[5.0, 1.7, -0.45, 3.75], [2.0, 3.4, 0.6, -2.0]]
     """
-    _check_choice("method", method, ShiftShareMethod)
+    check_option("method", method, ShiftShareMethod)
     df, chosen, ref = _period_panel(
         data, region=region, sector=sector, value=value, time=time, start=start, end=end,
         years=[start, end], regions=regions, reference=reference, totals=totals,
@@ -876,8 +856,8 @@ def klassen_typology(
     >>> klassen_typology(df, unit="unit", growth="g", level="y").table["quadrant"].tolist()
     ['I', 'IV']
     """
-    _check_choice("boundary", boundary, Boundary)
-    _check_choice("kind", kind, KlassenKind)
+    check_option("boundary", boundary, Boundary)
+    check_option("kind", kind, KlassenKind)
     cols = [unit, growth, level] + [c for c in (growth_weight, level_weight) if c]
     _require_columns(data, cols, "data")
     df = data.loc[:, list(dict.fromkeys(cols))].copy()

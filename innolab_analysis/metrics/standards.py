@@ -29,11 +29,11 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 
-from innolab_analysis.errors import InnolabError
+from innolab_analysis.errors import InnolabError, check_option
 
 __all__ = [
     "STANDARDS",
@@ -55,13 +55,6 @@ WeightsMode = Literal["exact", "printed"]
 
 GradeRule = Literal["round_then_classify", "classify_unrounded"]
 """How an index is mapped to a grade across the gaps of the interval table."""
-
-
-def check_option(name: str, value: object, alias: object) -> None:
-    """Raise :class:`InnolabError` unless ``value`` is one of the ``Literal`` ``alias``."""
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise InnolabError(f"{name} must be one of {allowed}, got {value!r}")
 
 
 def round_half_up(value, decimals: int = 2):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal
 
 import pandas as pd
 
-from innolab_analysis.errors import ParamsError, Problem
+from innolab_analysis.errors import check_option
 
 __all__ = [
     "Language",
@@ -35,22 +35,8 @@ Language = Literal["id", "en"]
 
 
 def check_choice(name: str, value: object, alias: object, hint: str = "") -> None:
-    """Raise :class:`ParamsError` unless ``value`` is one of the ``Literal`` ``alias``.
-
-    ``hint`` (how to fix it) is appended after a semicolon.
-    """
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise ParamsError(
-            [
-                Problem(
-                    f"{name} must be one of {allowed}, got {value!r}"
-                    + (f"; {hint}" if hint else ""),
-                    column=name,
-                    allowed=", ".join(map(str, allowed)),
-                )
-            ]
-        )
+    """Raise :class:`ParamsError` unless ``value`` is one of the ``Literal`` ``alias``."""
+    check_option(name, value, alias, hint=hint)
 
 
 def check_language(language: object) -> None:

@@ -36,7 +36,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
+from innolab_analysis.errors import (
+    DataValidationError,
+    EstimationError,
+    ParamsError,
+    Problem,
+    check_option,
+    close_names,
+)
 from innolab_analysis.estimators._result import (
     Bilingual,
     Diagnostic,
@@ -44,8 +51,6 @@ from innolab_analysis.estimators._result import (
     t_inference,
 )
 from innolab_analysis.metrics.regional import (
-    _check_choice,
-    _close_names,
     _require_columns,
     gravity_interaction,
     location_quotient,
@@ -221,8 +226,8 @@ class SpilloverResult(EffectResult):
             ``gravity``: the core–satellite interaction per year.
         language : {"id", "en"}
         """
-        _check_choice("kind", kind, PlotKind)
-        _check_choice("language", language, Literal["id", "en"])
+        check_option("kind", kind, PlotKind)
+        check_option("language", language, Literal["id", "en"])
         from innolab_analysis._plotting import axes_or_new, plot_style
 
         with plot_style():
@@ -373,7 +378,7 @@ def _resolve_region(value: object, regions: pd.DataFrame, role: str) -> str:
     hint = (
         "did you mean " + ", ".join(repr(label[c]) for c in close[:3]) + "?"
         if close
-        else _close_names(code, list(label.values()))
+        else close_names(code, list(label.values()))
     )
     raise DataValidationError(
         [
@@ -916,9 +921,9 @@ def spillover_study(
     >>> res.effect_rows(study="surabaya_spillover", unit="3576", level="city").shape[1]
     13
     """
-    _check_choice("covid", covid, CovidHandling)
-    _check_choice("se", se, LinkageSE)
-    _check_choice("gravity_mass", gravity_mass, GravityMass)
+    check_option("covid", covid, CovidHandling)
+    check_option("se", se, LinkageSE)
+    check_option("gravity_mass", gravity_mass, GravityMass)
     if not (0 < float(level) < 1):
         raise ParamsError(f"level must be between 0 and 1, got {level!r}")
     regions, sectors = _tables_of(regions, sectors)
@@ -1022,7 +1027,7 @@ def spillover_study(
                 [
                     Problem(
                         f"donor {d!r} is not a kabupaten/kota of the data; "
-                        f"{_close_names(d, sorted(set(kk['region_code'])))}",
+                        f"{close_names(d, sorted(set(kk['region_code'])))}",
                         column="region_code",
                     )
                     for d in unknown

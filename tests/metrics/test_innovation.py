@@ -163,7 +163,11 @@ def test_funnel_unknown_stage(innovations):
     )
     with pytest.raises(InnolabError) as e:
         innovation_funnel(innovations, scheme="kipp")
-    assert str(e.value) == "scheme must be one of ('iid', 'labinov'), got 'kipp'"
+    assert str(e.value) == (
+        "1 problem(s) in the parameters:\n"
+        "  - column 'scheme': scheme must be one of ('iid', 'labinov'), got 'kipp'; "
+        "allowed: iid, labinov"
+    )
 
 
 def test_mix(innovations):

@@ -378,7 +378,11 @@ def test_error_bad_options():
     )
     with pytest.raises(InnolabError) as e:
         skm_index(df, weights="rounded")
-    assert str(e.value) == "weights must be one of ('exact', 'printed'), got 'rounded'"
+    assert str(e.value) == (
+        "1 problem(s) in the parameters:\n"
+        "  - column 'weights': weights must be one of ('exact', 'printed'), got 'rounded'; "
+        "allowed: exact, printed"
+    )
     with pytest.raises(InnolabError, match="bootstrap must be an integer >= 0"):
         skm_index(df, bootstrap=-1)
 

@@ -42,7 +42,11 @@ def test_weights():
     assert get_standard("2004").weight("printed") == 0.071
     with pytest.raises(InnolabError) as e:
         get_standard("2017").weight("rounded")
-    assert str(e.value) == "weights must be one of ('exact', 'printed'), got 'rounded'"
+    assert str(e.value) == (
+        "1 problem(s) in the parameters:\n"
+        "  - column 'weights': weights must be one of ('exact', 'printed'), got 'rounded'; "
+        "allowed: exact, printed"
+    )
 
 
 def test_interval_tables():
