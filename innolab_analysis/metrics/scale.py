@@ -269,6 +269,7 @@ def _arrow_batches(
     batch_size: int = 1 << 20,
 ):
     """Statistics of every record batch of a pyarrow dataset (hive partitions understood)."""
+    import pyarrow as pa
     import pyarrow.dataset as ds
 
     files = [source] if isinstance(source, str) and Path(source).is_file() else source
@@ -276,14 +277,21 @@ def _arrow_batches(
     _check_present(dataset.schema.names, by, std, sample_weight, period, str(source))
     scanner = dataset.scanner(columns=columns, batch_size=batch_size)
     for i, batch in enumerate(scanner.to_batches()):
+        label = f"batch {i} of {source}"
         if period is None:
-            df = batch.to_pandas()
-        else:  # the period straight from the Arrow dates (no Python date objects)
-            date, frequency = period
-            days = batch.column(date).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-            df = batch.drop_columns([date]).to_pandas()
-            df["period"] = _period_of_days(days, frequency)
-        yield _chunk_stats(df, by, std, sample_weight, f"batch {i} of {source}", None)
+            yield _chunk_stats(batch.to_pandas(), by, std, sample_weight, label, None)
+            continue
+        date, frequency = period
+        col = batch.column(date)
+        if not (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
+            # text dates and the like: pandas parses them
+            yield _chunk_stats(batch.to_pandas(), by, std, sample_weight, label, period)
+            continue
+        # the period straight from the Arrow dates (no Python date objects)
+        days = col.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        df = batch.drop_columns([date]).to_pandas()
+        df["period"] = _period_of_days(days, frequency)
+        yield _chunk_stats(df, by, std, sample_weight, label, None)
 
 
 def _duckdb_panel_stats(

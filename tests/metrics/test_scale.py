@@ -233,3 +233,14 @@ def test_ikm_panel_duckdb_reports_bad_answers_like_the_shared_validation(respons
         ikm_panel(tmp_path / "bad.parquet", engine="arrow")
     assert str(fast.value) == str(scan.value)
     assert "column 'u2': 1 answer(s) outside the 1-4 scale [row 5 (9.0)]" in str(fast.value)
+
+
+def test_ikm_panel_reads_text_dates_too(responses, tmp_path):
+    text = responses.drop(columns="year").assign(
+        survey_date=responses["survey_date"].dt.strftime("%Y-%m-%d")
+    )
+    text.to_parquet(tmp_path / "text_dates.parquet")
+    got = ikm_panel(tmp_path / "text_dates.parquet")  # DuckDB refuses text dates: pyarrow path
+    expected = ikm_panel(responses)
+    np.testing.assert_array_equal(got["n_respondents"], expected["n_respondents"])
+    np.testing.assert_allclose(got["ikm"], expected["ikm"], rtol=0, atol=1e-12)
