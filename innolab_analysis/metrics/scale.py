@@ -22,9 +22,10 @@ Three ways to run it:
   period panel, the period derived from the interview date inside DuckDB;
 * ``engine="arrow"`` here: a pyarrow dataset scanned batch by batch in one
   process (memory bounded by the batch size);
-* ``engine="dask"`` / :func:`skm_index_dask`: one task per Dask partition on
-  a ``dask.distributed`` cluster (or the local threaded scheduler), combined
-  by a tree reduction.
+* ``engine="dask"`` / :func:`skm_index_dask`: on a ``dask.distributed``
+  cluster (or the local threaded scheduler), one task per Parquet file
+  (aggregated by DuckDB inside the task, with the checks of ``skm_index``) or
+  per partition of a DataFrame, combined by a tree reduction.
 """
 
 from __future__ import annotations
@@ -224,7 +225,8 @@ def _dask_stats(
 
     columns = _columns_needed(by, std, sample_weight, period[0] if period else None)
     if isinstance(source, (str, Path)):
-        # one task per file: columns are projected by pyarrow inside the task
+        # one task per file, each aggregated out of core by DuckDB (the same code, checks
+        # and messages as skm_index(path)); columns are projected inside the task
         files = _files(source)
         parts = [
             dask.delayed(_file_stats)(f, columns, by, std, sample_weight, period) for f in files
@@ -256,6 +258,17 @@ def _file_stats(
     sample_weight: str | None,
     period: tuple[str, str] | None,
 ) -> pd.DataFrame | None:
+    import pyarrow.parquet as pq
+
+    if pq.ParquetFile(file).metadata.num_rows == 0:
+        return None  # an empty file adds nothing (and is no error among others)
+    if period is None:
+        return skm_sufficient_stats(file, by=by, standard=std, sample_weight=sample_weight)
+    units = [b for b in by if b != "period"]
+    if sample_weight is None and units == by[:-1]:
+        stats = _duckdb_panel_stats([file], units, std, *period)
+        if stats is not None:
+            return stats if len(stats) else None
     return _combine(_arrow_batches(file, columns, by, std, sample_weight, period), std)
 
 

@@ -244,3 +244,12 @@ def test_ikm_panel_reads_text_dates_too(responses, tmp_path):
     expected = ikm_panel(responses)
     np.testing.assert_array_equal(got["n_respondents"], expected["n_respondents"])
     np.testing.assert_allclose(got["ikm"], expected["ikm"], rtol=0, atol=1e-12)
+
+
+def test_dask_skips_an_empty_file_among_others(client, responses, tmp_path):
+    responses.iloc[:0].to_parquet(tmp_path / "a_empty.parquet")
+    responses.to_parquet(tmp_path / "b_full.parquet")
+    expected = skm_index(responses, by="agency_id")
+    _same(expected, skm_index_dask(tmp_path, by="agency_id", client=client), ["agency_id"])
+    panel = ikm_panel(tmp_path, engine="dask", client=client)
+    np.testing.assert_allclose(panel["ikm"], ikm_panel(responses)["ikm"], rtol=0, atol=1e-12)
