@@ -20,6 +20,7 @@ sum of the IKM and the IKM of every 97th cell.
 from __future__ import annotations
 
 import atexit
+import json
 from pathlib import Path
 
 from benchmarks._harness import Case
@@ -189,7 +190,9 @@ def cases(workdir: Path, quick: bool):
     scale = 0.02 if quick else 1.0
     root = workdir / f"national_{scale:g}"
     skm = str(root / "skm_responses")
-    size = f"scale {scale:g}: 514 kab/kota, 15,435 units, 8 years"
+    truth = root / "truth.json"  # same seed and scale: the generator writes the same data again
+    n = json.loads(truth.read_text())["n_responses"] if truth.is_file() else 50_000_000 * scale
+    size = f"{'' if truth.is_file() else '~'}{n:,.0f} responses, {'15,435' if scale == 1 else 'all'} units, 2017–2024"
     groups = [
         [
             Case(
@@ -216,16 +219,18 @@ def cases(workdir: Path, quick: bool):
             Case(name_i, size, "ours (skm_index_dask, LocalCluster 2 processes)",
                  "benchmarks.national:ours_dask_index", {"path": skm}, repeats=1, tol=1e-9,
                  setup="benchmarks.national:start_cluster",
-                 note="same numbers as skm_index"),
+                 note="ours/this = skm_index ÷ this"),
         ],
         [
             Case(name_p, size, "ours (ikm_panel, default engine: DuckDB)",
                  "benchmarks.national:ours_panel_duckdb", {"path": skm}, repeats=3, max_mb=24_000),
             Case(name_p, size, "ours (ikm_panel, pyarrow batches, 1 process)",
-                 "benchmarks.national:ours_panel_arrow", {"path": skm}, repeats=1, tol=1e-9),
+                 "benchmarks.national:ours_panel_arrow", {"path": skm}, repeats=1, tol=1e-9,
+                 note="ours/this = default engine ÷ this"),
             Case(name_p, size, "ours (ikm_panel, Dask LocalCluster 2 processes)",
                  "benchmarks.national:ours_panel_dask", {"path": skm}, repeats=1, tol=1e-9,
-                 setup="benchmarks.national:start_cluster"),
+                 setup="benchmarks.national:start_cluster",
+                 note="ours/this = default engine ÷ this"),
             Case(name_p, size, "DuckDB SQL", "benchmarks.national:duckdb_panel_sql",
                  {"path": skm}, repeats=3, floor=1.5, tol=1e-9),
         ],
