@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,12 +58,40 @@ EFFECT_COLUMNS: tuple[str, ...] = (
 Severity = Literal["info", "warning", "error"]
 
 
+_EN_NUMBER = re.compile(r"(?<![\w.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)(?![\w]|[.,]\d)")
+
+
+def localise_numbers(text: str) -> str:
+    """Write English-formatted numbers the Indonesian way: ``1,234.5`` → ``1.234,5``, ``2.905`` → ``2,905``.
+
+    In Bahasa Indonesia the comma is the decimal mark and the point groups
+    thousands, so "2.905" reads as two thousand nine hundred and five. Numbers
+    without a decimal or thousands mark are left alone.
+
+    Examples
+    --------
+    >>> localise_numbers("naik 2.905 (IK 95% 2.145 s.d. 3.665; p = 0.001), n = 1,234")
+    'naik 2,905 (IK 95% 2,145 s.d. 3,665; p = 0,001), n = 1.234'
+    >>> localise_numbers("ATT(5,2) pada 2017-12-19")
+    'ATT(5,2) pada 2017-12-19'
+    """
+    swap = str.maketrans({",": ".", ".": ","})
+    return _EN_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+
+
 @dataclass(frozen=True)
 class Bilingual:
-    """A sentence in Bahasa Indonesia (``id``) and English (``en``)."""
+    """A sentence in Bahasa Indonesia (``id``) and English (``en``).
+
+    Write both with English number formatting; the Indonesian text is
+    converted to the Indonesian convention (decimal comma) on creation.
+    """
 
     id: str
     en: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", localise_numbers(self.id))
 
     def __str__(self) -> str:
         return f"{self.id}\n\n{self.en}"

@@ -585,13 +585,14 @@ def _trends(indicators: pd.DataFrame, first_post_year: int) -> pd.DataFrame:
 
 
 def _num(x: float, digits: int = 2, lang: str = "en") -> str:
-    """A number for the text; Indonesian uses the decimal comma and the thousands dot."""
+    """A number for the text, English-formatted in both languages.
+
+    :class:`Bilingual` converts the Indonesian text to the decimal comma and
+    thousands point on creation, so formatting here must not do it twice.
+    """
     if x is None or not np.isfinite(x):
         return "–"
-    out = f"{x:,.{digits}f}"
-    if lang == "id":
-        out = out.replace(",", "_").replace(".", ",").replace("_", ".")
-    return out
+    return f"{x:,.{digits}f}"
 
 
 def _pct(x: float, lang: str = "en") -> str:

@@ -597,7 +597,7 @@ def comparative_synthesis(
     >>> import pandas as pd
     >>> from innolab_analysis.estimators._result import EFFECT_COLUMNS
     >>> empty = pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
-    >>> comparative_synthesis(empty, source="reports").markdown("studies", "en")[-40:]
+    >>> comparative_synthesis(empty, source="reports").markdown("studies", "en")[-31:]
     '(e.g. innovation impact) first.'
     """
     eff = check_effects(effects) if len(effects) else effects.copy()
