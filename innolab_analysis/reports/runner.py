@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from innolab_analysis.errors import ParamsError, Problem
-from innolab_analysis.reports.params import NOTEBOOK_MODELS, StudyConfig, load_params
+from innolab_analysis.reports.params import (
+    NOTEBOOK_MODELS,
+    StudyConfig,
+    load_params,
+    parameter_help,
+)
 
 __all__ = [
     "DATA_ERRORS",
@@ -382,7 +387,7 @@ def _run_notebook(
             inputs=inputs,
             key=key,
         )
-        help_text = {k: f.description or "" for k, f in NOTEBOOK_MODELS[nb].model_fields.items()}
+        help_text = parameter_help(nb, params.get("language", cfg.language))
         page = publish.render_report(
             executed_nb,
             study=cfg.study,

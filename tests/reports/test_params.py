@@ -324,3 +324,14 @@ def test_notebook_parameters_match_the_schema(notebook):
         got = declared[name]
         assert got["inferred_type_name"] == annotation_name(info.annotation), name
         assert ast.literal_eval(got["default"]) == info.get_default(call_default_factory=True), name
+
+
+def test_every_parameter_has_help_in_both_languages():
+    from innolab_analysis.reports.params import NOTEBOOK_MODELS, parameter_help
+
+    for notebook, model in NOTEBOOK_MODELS.items():
+        en, id_ = parameter_help(notebook, "en"), parameter_help(notebook, "id")
+        assert set(en) == set(id_) == set(model.model_fields)
+        for name in model.model_fields:
+            assert en[name] and id_[name], (notebook, name)
+            assert en[name] != id_[name], f"{notebook}.{name} has no Indonesian help"
