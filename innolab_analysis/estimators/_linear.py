@@ -470,3 +470,21 @@ def coef_table(fit: OLSFit, names: Sequence[str], level: float = 0.95) -> pd.Dat
     return pd.DataFrame(
         rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
     )
+
+
+def wild_t_interval(
+    estimate: float, std_error: float, t_boot: np.ndarray, level: float = 0.95
+) -> tuple[float, float]:
+    """Symmetric bootstrap-t interval from the restricted wild bootstrap's |t| distribution.
+
+    ``estimate ± q·SE`` with ``q`` the ``level`` quantile of ``|t_boot|``: zero
+    lies outside the interval exactly when the bootstrap p-value is below
+    ``1 − level`` (up to ties), so the interval and the p-value agree.
+
+    Examples
+    --------
+    >>> wild_t_interval(2.0, 0.5, np.array([-3.0, -1.0, 1.0, 3.0]), level=0.5)
+    (1.5, 2.5)
+    """
+    q = float(np.quantile(np.abs(np.asarray(t_boot, float)), level, method="inverted_cdf"))
+    return (estimate - q * std_error, estimate + q * std_error)

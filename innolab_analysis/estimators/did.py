@@ -18,6 +18,7 @@ from innolab_analysis.estimators._linear import (
     factorize,
     ols,
     wild_cluster_bootstrap,
+    wild_t_interval,
 )
 from innolab_analysis.estimators._result import EffectResult
 
@@ -201,7 +202,7 @@ def did(
         )
     diagnostics = [d for d in [dropped] if d]
     if vcov == "wild":
-        pv, _ = wild_cluster_bootstrap(
+        pv, t_boot = wild_cluster_bootstrap(
             y,
             X,
             0,
@@ -215,9 +216,12 @@ def did(
             / (n - fit.k_params),
         )
         terms.loc[0, "p_value"] = pv
+        terms.loc[0, ["ci_lower", "ci_upper"]] = wild_t_interval(
+            float(terms.loc[0, "estimate"]), float(terms.loc[0, "std_error"]), t_boot, level
+        )
         se_type += (
             f"; p-value of `did` from the restricted wild cluster bootstrap "
-            f"({bootstrap_reps} {bootstrap_weights} draws, seed {seed}); CI from CR1"
+            f"({bootstrap_reps} {bootstrap_weights} draws, seed {seed}); CI = estimate ± (bootstrap |t| quantile)·SE, so it agrees with that p-value"
         )
     if cluster:
         d = dg.few_clusters(fit.n_clusters, cluster)

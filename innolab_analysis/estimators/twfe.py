@@ -20,6 +20,7 @@ from innolab_analysis.estimators._linear import (
     factorize,
     ols,
     wild_cluster_bootstrap,
+    wild_t_interval,
 )
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
 
@@ -241,7 +242,7 @@ def twfe(
     diagnostics: list[Diagnostic] = [x for x in [dropped] if x]
     if vcov == "wild":
         factor = fit.n_clusters / (fit.n_clusters - 1) * (n - 1) / (n - fit.k_params)
-        pv, _ = wild_cluster_bootstrap(
+        pv, t_boot = wild_cluster_bootstrap(
             yd,
             Xd,
             0,
@@ -253,9 +254,12 @@ def twfe(
             fe_codes=[u, t],
         )
         terms.loc[0, "p_value"] = pv
+        terms.loc[0, ["ci_lower", "ci_upper"]] = wild_t_interval(
+            float(terms.loc[0, "estimate"]), float(terms.loc[0, "std_error"]), t_boot, level
+        )
         se_type += (
             f"; p-value from the restricted wild cluster bootstrap ({bootstrap_reps} "
-            f"{bootstrap_weights} draws, seed {seed}); CI from CR1"
+            f"{bootstrap_weights} draws, seed {seed}); CI = estimate ± (bootstrap |t| quantile)·SE, so it agrees with that p-value"
         )
     if base_vcov == "cluster":
         diagnostics += [x for x in [dg.few_clusters(fit.n_clusters, cluster_name)] if x]

@@ -92,6 +92,25 @@ def test_wild_bootstrap_keeps_cr1_se_and_is_seeded():
     assert "restricted wild cluster bootstrap (199 webb draws, seed 3)" in w1.se_type
 
 
+def test_wild_bootstrap_interval_agrees_with_its_p_value():
+    df = _survey()
+    kw = dict(outcome="ikm", group="innovates", post="after", cluster="agency")
+    outcomes = set()
+    for effect in (
+        -3.0,
+        -2.0,
+        -1.0,
+        0.0,
+    ):  # the survey plants +3: these span "no effect" to "clear"
+        shifted = df.assign(ikm=df["ikm"] + effect * df["innovates"] * df["after"])
+        res = did(shifted, vcov="wild", bootstrap_reps=399, seed=1, **kw)
+        excludes_zero = res.ci_lower > 0 or res.ci_upper < 0
+        assert excludes_zero == (res.p_value < 0.05), (effect, res.p_value, res.ci_lower)
+        assert res.ci_lower < res.estimate < res.ci_upper
+        outcomes.add(excludes_zero)
+    assert outcomes == {True, False}  # both branches were exercised
+
+
 def test_missing_columns_are_all_listed():
     df = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": [0, 0, 1, 1], "p": [0, 1, 0, 1]})
     with pytest.raises(DataValidationError) as info:
