@@ -268,3 +268,34 @@ def test_growth_elasticity_truth_matches_the_table(regions, truth):
     )
     spill = reg["spillover_elasticity_other_regions"]
     assert {c for c, b in spill.items() if b > 0} == {"3515", "3516", "3524", "3525", "3526"}
+
+
+def test_seed_sequence_children_do_not_depend_on_how_many_are_spawned():
+    # The applications indicator draws from a 4th child stream; the first three must be the
+    # streams the generator used before it existed, or every other table would change.
+    three = np.random.SeedSequence(2018).spawn(3)
+    four = np.random.SeedSequence(2018).spawn(4)
+    for a, b in zip(three, four[:3]):
+        assert (a.generate_state(8) == b.generate_state(8)).all()
+    assert not (four[3].generate_state(8) == three[2].generate_state(8)).all()
+
+
+def test_applications_indicator_gives_a_krejcie_morgan_population(demo_study):
+    from innolab_analysis.metrics.skm import sample_adequacy
+
+    ind = demo_study.service_indicators
+    apps = ind.loc[ind["indicator"] == "applications"]
+    assert len(apps) == 31 * 20 - 3  # every agency-semester cell, Kranggan from 2016H2
+    assert (apps["unit"] == "count").all()
+    assert (apps["value"] == apps["value"].round()).all() and apps["value"].min() > 0
+    # appended after the other indicators, which keep their rows and order
+    assert (ind["indicator"].iloc[: len(ind) - len(apps)] != "applications").all()
+    assert ind["indicator"].iloc[len(ind) - len(apps) :].eq("applications").all()
+    last = pd.Timestamp("2024-07-01")
+    skm = demo_study.skm_responses
+    sample = skm.loc[skm["survey_date"] >= last]
+    users = apps.loc[apps["period"] == last].set_index("agency_id")["value"].astype(int)
+    adequacy = sample_adequacy(sample, users, by="agency_id", include_adequate=True)
+    short = int((~adequacy["adequate"]).sum())
+    assert len(adequacy) == 31
+    assert 0 < short < len(adequacy) / 2  # some units fall short, most do not (7 of 31)

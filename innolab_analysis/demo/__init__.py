@@ -73,8 +73,14 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
     _check(seed, scale)
     from innolab_analysis.demo import _agency, _regional, _truth
 
-    agency_seq, region_seq, check_seq = np.random.SeedSequence(int(seed)).spawn(3)
+    # A 4th child stream for the applications indicator (added later): spawn(4)[:3] equals
+    # spawn(3), so every other table and truth value is unchanged by it.
+    agency_seq, region_seq, check_seq, users_seq = np.random.SeedSequence(int(seed)).spawn(4)
     tables, atruth = _agency.simulate(np.random.default_rng(agency_seq), float(scale))
+    apps = _agency.applications(np.random.default_rng(users_seq), _agency.UNITS, atruth["cells"])
+    tables["service_indicators"] = pd.concat(
+        [tables["service_indicators"], apps], ignore_index=True
+    )
     rtables, rtruth = _regional.simulate(np.random.default_rng(region_seq))
     tables.update(rtables)
     cells = atruth["cells"]

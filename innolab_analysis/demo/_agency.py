@@ -448,3 +448,33 @@ def _indicators(rng, units, cells: pd.DataFrame, innovations: pd.DataFrame) -> p
     return df.sort_values(["agency_id", "period", "indicator"], kind="stable").reset_index(
         drop=True
     )
+
+
+# Service users (the Krejcie–Morgan population of the SKM sample) per unit and semester.
+USERS_RATIO_MEDIAN_EXCESS = 0.3  # median of (users / planned respondents − 1) across units
+USERS_RATIO_SD = 1.0  # SD of log(users / planned respondents − 1) across units
+USERS_TREND = 0.005  # growth of service users per semester
+USERS_COVID = {10: 0.8, 11: 0.9}  # 2020H1, 2020H2
+
+
+def applications(rng: np.random.Generator, units, cells: pd.DataFrame) -> pd.DataFrame:
+    """The ``applications`` indicator: service users per unit and semester (count).
+
+    ``users[a,t] = round(respondents_a · r_a · (1 + 0.005 t) · covid_t · U(0.9, 1.1))`` with
+    ``r_a = 1 + exp(N(log 0.3, 1))`` per unit: most units survey enough of their users for the
+    Krejcie–Morgan sample size, a few high-volume ones do not. Drawn from its own random
+    stream, so adding it changed no other table.
+    """
+    ratio = {
+        u.agency_id: 1.0
+        + float(np.exp(rng.normal(np.log(USERS_RATIO_MEDIAN_EXCESS), USERS_RATIO_SD)))
+        for u in units
+    }
+    size = {u.agency_id: u.respondents for u in units}
+    order = cells.sort_values(["agency_id", "p"], kind="stable")
+    rows = []
+    for c in order.itertuples(index=False):
+        level = size[c.agency_id] * ratio[c.agency_id] * (1 + USERS_TREND * c.p)
+        users = round(level * USERS_COVID.get(c.p, 1.0) * rng.uniform(0.9, 1.1))
+        rows.append((c.agency_id, period_start(c.p), "applications", float(users), "count"))
+    return pd.DataFrame(rows, columns=["agency_id", "period", "indicator", "value", "unit"])

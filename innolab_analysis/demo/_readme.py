@@ -35,6 +35,10 @@ The tables follow `innolab_analysis/data/tables.py`; `truth.json` holds every pl
   ({ikm["moderation_slope_per_sd"]} IKM points per SD). Overall ATT ("simple" aggregation, group size ×
   periods, semester panel): **{ikm["att_simple"]:.3f}** IKM points.
 - Processing days fall after the first launch; ATT (simple): **{days["att_simple"]:.3f}** days.
+- `service_indicators` also holds `applications`: service users per unit and semester (the
+  Krejcie–Morgan population of the SKM sample). Most units survey enough of them, a few high-volume
+  units fall short. It is drawn independently of the SKM `weight` column (weights are not users ÷
+  respondents).
 - Unit and period fixed effects, parallel trends by construction, COVID dip in 2020.
 - Kota Mojokerto's PDRB growth responds to Surabaya's with elasticity {reg["elasticity_before"]}
   before {reg["break_year"]} and {reg["elasticity_after"]} from {reg["break_year"]} (Tol Surabaya–Mojokerto
