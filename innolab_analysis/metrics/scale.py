@@ -30,7 +30,6 @@ Three ways to run it:
 
 from __future__ import annotations
 
-import glob as _glob
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +41,7 @@ from innolab_analysis.errors import DataValidationError, InnolabError, Problem
 from innolab_analysis.metrics.skm import (
     _by_list,
     _check_columns,
+    _parquet_files,
     combine_skm_stats,
     skm_index_from_stats,
     skm_sufficient_stats,
@@ -77,26 +77,8 @@ _FANIN = 8  # statistics tables combined per node of the tree reduction
 
 
 def _files(path: str | Path) -> list[str]:
-    """The Parquet files of a file, directory or glob (same rules and message as skm_index)."""
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(str(f) for f in p.rglob("*.parquet"))
-    elif p.exists():
-        files = [str(p)]
-    else:
-        files = sorted(_glob.glob(str(path), recursive=True))
-    if not files:  # worded as skm_index words it
-        raise DataValidationError(
-            [
-                Problem(
-                    "no Parquet file found at this path",
-                    file=str(path),
-                    allowed="a .parquet file, a directory holding .parquet files, or a glob pattern",
-                )
-            ],
-            title="1 problem(s) in the SKM responses",
-        )
-    return files
+    """The Parquet files of a file, directory or glob (the rules and message of skm_index)."""
+    return _parquet_files(path)
 
 
 def _period_of_days(d: np.ndarray, frequency: str) -> np.ndarray:
