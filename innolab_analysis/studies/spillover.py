@@ -31,7 +31,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,7 @@ from innolab_analysis.metrics.regional import (
     gravity_interaction,
     location_quotient,
 )
+from innolab_analysis.studies._narrative import fmt_ci, fmt_num, pick
 
 __all__ = [
     "CAPTURE_SECTORS",
@@ -63,8 +64,11 @@ __all__ = [
     "GERBANGKERTOSUSILA",
     "LABINOV_KICKOFF",
     "TOL_SUMO_SECTIONS",
+    "RegionalContext",
+    "SPILLOVER_SECTIONS",
     "SpilloverResult",
     "TollSection",
+    "regional_context",
     "simulate_spillover_panel",
     "spillover_study",
 ]
@@ -140,6 +144,53 @@ _LABELS = {
 
 _REGION_COLUMNS = ("region_code", "region_name", "kind", "year", "pdrb_adhk", "population")
 
+SpilloverSection = Literal[
+    "design", "verdict", "linkage", "synth", "gravity", "capture", "diagnostics"
+]
+SPILLOVER_SECTIONS: tuple[str, ...] = get_args(SpilloverSection)
+"""Narrative sections of :meth:`SpilloverResult.markdown`, in notebook order."""
+
+_HEADINGS = {
+    "design": ("Desain studi", "Study design"),
+    "verdict": ("Kesimpulan", "Conclusion"),
+    "linkage": ("Keterkaitan pertumbuhan", "Growth linkage"),
+    "synth": ("Kontrol sintetis", "Synthetic control"),
+    "gravity": ("Interaksi gravitasi", "Gravity interaction"),
+    "capture": (
+        'Menangkap limpahan atau "kota mati"?',
+        'Capturing the spillover or a "dead city"?',
+    ),
+    "diagnostics": ("Catatan sebelum mempercayai angka", "Read before trusting the numbers"),
+}
+_COLUMN_NAMES = {
+    "term": ("Parameter", "Term"),
+    "estimate": ("Estimasi", "Estimate"),
+    "std_error": ("Galat baku", "Std. error"),
+    "ci_lower": ("IK bawah", "CI lower"),
+    "ci_upper": ("IK atas", "CI upper"),
+    "p_value": ("p", "p"),
+    "indicator": ("Indikator", "Indicator"),
+    "mean_pre": ("Rata-rata sebelum", "Mean before"),
+    "mean_post": ("Rata-rata sesudah", "Mean after"),
+    "change": ("Perubahan", "Change"),
+    "slope_per_year": ("Tren per tahun", "Trend per year"),
+}
+_COVID_WORDS = {
+    "dummy": ("dummy tahun 2020", "a year-2020 dummy"),
+    "exclude": ("tahun 2020 dikeluarkan", "2020 left out"),
+    "none": ("tanpa penanganan", "not handled"),
+}
+_SEVERITY = {
+    "id": {"info": "info", "warning": "peringatan", "error": "galat"},
+    "en": {"info": "info", "warning": "warning", "error": "error"},
+}
+_FIGSIZE = {"linkage": (7, 4.5), "synth": (7, 4), "sectors": (7, 3.5), "gravity": (7, 3.5)}
+
+
+def _column_names(language: str) -> dict[str, str]:
+    i = 0 if language == "id" else 1
+    return {k: v[i] for k, v in _COLUMN_NAMES.items()}
+
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True, kw_only=True)
@@ -197,6 +248,16 @@ class SpilloverResult(EffectResult):
     gravity_ratio: float = float("nan")
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     trends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    start_year: int = 0
+    end_year: int = 0
+    covid: str = "dummy"
+    exclude_gerbangkertosusila: bool = True
+    region_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def has_sectors(self) -> bool:
+        """Whether the sector-share indicators (and the ``sectors`` plot) are available."""
+        return any(c.startswith("share_") for c in self.indicators.columns)
 
     def summary(self) -> pd.DataFrame:
         """Tidy terms; the ``sc_gap`` row carries the synthetic control's method and SE note."""
@@ -231,9 +292,191 @@ class SpilloverResult(EffectResult):
         from innolab_analysis._plotting import axes_or_new, plot_style
 
         with plot_style():
-            ax = axes_or_new(ax)
+            ax = axes_or_new(ax, figsize=_FIGSIZE[kind])
             getattr(self, f"_draw_{kind}")(ax, language)
         return ax
+
+    # ------------------------------------------------------------------ narrative
+    def markdown(self, section: str, language: Literal["id", "en"] = "id") -> str:
+        """The narrative of one section (Markdown with a ``##`` heading), numbers quoted.
+
+        Parameters
+        ----------
+        section : str
+            One of :data:`SPILLOVER_SECTIONS` (``design``, ``verdict``, ``linkage``,
+            ``synth``, ``gravity``, ``capture``, ``diagnostics``).
+        language : {"id", "en"}
+
+        Raises
+        ------
+        ParamsError
+            An unknown section or language.
+
+        Examples
+        --------
+        >>> panel, sectors, _ = simulate_spillover_panel(seed=1)
+        >>> res = spillover_study(panel, sectors=sectors, synth=False)
+        >>> res.markdown("gravity", "en").splitlines()[0]
+        '## Gravity interaction'
+        """
+        check_option("language", language, Literal["id", "en"])
+        check_option("section", section, SpilloverSection)
+        heading = "## " + _HEADINGS[section][0 if language == "id" else 1]
+        return heading + "\n\n" + getattr(self, f"_md_{section}")(language)
+
+    def terms_table(self, language: Literal["id", "en"] = "id") -> pd.DataFrame:
+        """The linkage (and ``sc_gap``) terms for display: column names in ``language``, 3 decimals."""
+        check_option("language", language, Literal["id", "en"])
+        cols = ["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
+        return self.terms[cols].rename(columns=_column_names(language)).round(3)
+
+    def trends_table(self, language: Literal["id", "en"] = "id") -> pd.DataFrame:
+        """The capture indicators' before/after means and trends for display (4 decimals)."""
+        check_option("language", language, Literal["id", "en"])
+        return self.trends.rename(columns=_column_names(language)).round(4)
+
+    def _md_design(self, language: str) -> str:
+        ids = language == "id"
+        n_years = self.end_year - self.start_year + 1
+        span = f"{self.start_year}–{self.end_year}"
+        members = ", ".join(GERBANGKERTOSUSILA.values())
+        kept = self.exclude_gerbangkertosusila
+        covid = _COVID_WORDS[self.covid][0 if ids else 1]
+        if ids:
+            gks = "dikecualikan" if kept else "tidak dikecualikan"
+            return (
+                f"Apakah **{self.satellite_name}** menangkap limpahan pertumbuhan "
+                f"**{self.core_name}** setelah tol Surabaya–Mojokerto beroperasi penuh "
+                f"({self.event.isoformat()})? Panel {n_years} tahun ({span}), PDRB atas dasar "
+                f"harga konstan 2010. Tahun pasca pertama: **{self.first_post_year}**. Kontrol "
+                f"sintetis memakai {len(self.donors)} kabupaten/kota donor; anggota "
+                f"Gerbangkertosusila ({members}) {gks}. COVID-19: {covid}."
+            )
+        gks = "left out" if kept else "kept"
+        return (
+            f"Did **{self.satellite_name}** capture the growth spillover of **{self.core_name}** "
+            f"after the Surabaya–Mojokerto toll road fully opened ({self.event.isoformat()})? A "
+            f"{n_years}-year panel ({span}), GRDP at constant 2010 prices. First post year: "
+            f"**{self.first_post_year}**. The synthetic control uses {len(self.donors)} donor "
+            f"regencies/cities; Gerbangkertosusila members ({members}) {gks}. COVID-19: {covid}."
+        )
+
+    def _md_verdict(self, language: str) -> str:
+        return self.text[language]
+
+    def _md_linkage(self, language: str) -> str:
+        t = self.terms.set_index("term")
+        ch, bf, af = (
+            t.loc["elasticity_change"],
+            t.loc["elasticity_before"],
+            t.loc["elasticity_after"],
+        )
+        pct = int(round(self.level * 100))
+        sat, cor, fpy = self.satellite_name, self.core_name, self.first_post_year
+
+        def n(x: float, digits: int = 2) -> str:
+            return fmt_num(x, language, digits)
+
+        ci = fmt_ci(ch["ci_lower"], ch["ci_upper"], language)
+        if language == "id":
+            return (
+                f"Setiap 1 poin persentase pertumbuhan {cor} sejalan dengan "
+                f"**{n(bf['estimate'])}** poin pertumbuhan {sat} sebelum {fpy} dan "
+                f"**{n(af['estimate'])}** sesudahnya. Perubahan elastisitas {n(ch['estimate'])} "
+                f"(IK {pct}% {ci}; p = {n(ch['p_value'], 3)}), {self.n_obs} tahun pertumbuhan. "
+                f"Galat baku: Newey–West (HAC, {self.hac_lags} lag), per parameter tidak lebih "
+                "kecil dari galat baku OLS konvensional (aturan Angrist–Pischke untuk sampel "
+                "kecil); acuan distribusi t."
+            )
+        return (
+            f"Each percentage point of {cor}'s growth goes with **{n(bf['estimate'])}** points "
+            f"of {sat}'s growth before {fpy} and **{n(af['estimate'])}** after. Change in "
+            f"elasticity {n(ch['estimate'])} ({pct}% CI {ci}; p = {n(ch['p_value'], 3)}), "
+            f"{self.n_obs} growth years. Standard errors: {self.se_type}."
+        )
+
+    def _md_synth(self, language: str) -> str:
+        if self.synth is None:
+            why = [d.message[language] for d in self.diagnostics if d.code.startswith("synth")]
+            if not why:  # spillover_study(..., synth=False)
+                why = [
+                    pick(
+                        language,
+                        id="Kontrol sintetis tidak dijalankan (synth=False).",
+                        en="The synthetic control was not run (synth=False).",
+                    )
+                ]
+            return " ".join(why)
+        sc = self.synth
+        top = sc.weights.sort_values(ascending=False).head(3)
+        top_text = ", ".join(
+            f"{self.region_names.get(c, c)} ({fmt_num(w, language)})"
+            for c, w in top.items()
+            if w > 0.005
+        )
+        sat, fpy, y0 = self.satellite_name, self.first_post_year, self.start_year
+        rmspe, gap = fmt_num(sc.pre_rmspe, language), fmt_num(sc.estimate, language)
+        p = fmt_num(sc.p_value, language, 3)
+        if language == "id":
+            return (
+                f"PDRB {sat} (indeks {y0} = 100) dibandingkan dengan kombinasi donor yang paling "
+                f"mirip sebelum {fpy}: {top_text}. RMSPE pra-peristiwa {rmspe} poin; selisih "
+                f"rata-rata sesudahnya **{gap}** poin, p plasebo {p}."
+            )
+        return (
+            f"{sat}'s GRDP (index {y0} = 100) against the donor mix that best matches it before "
+            f"{fpy}: {top_text}. Pre-event RMSPE {rmspe} points; average gap afterwards "
+            f"**{gap}** points, placebo p {p}."
+        )
+
+    def _md_gravity(self, language: str) -> str:
+        if self.gravity is None:
+            why = [d.message[language] for d in self.diagnostics if d.code == "no_travel_time"]
+            return " ".join(why)
+        g = self.gravity
+        y0, fpy = int(g["year"].iloc[0]), self.first_post_year
+        tt_first, tt_post = (
+            float(g["distance"].iloc[0]),
+            float(g.loc[g["post"], "distance"].iloc[0]),
+        )
+        t0, t1 = fmt_num(tt_first, language, 0), fmt_num(tt_post, language, 0)
+        ratio = fmt_num(self.gravity_ratio, language)
+        alone = fmt_num((tt_first / tt_post) ** 2, language)
+        pair = f"{self.core_name}–{self.satellite_name}"
+        if language == "id":
+            return (
+                f"Model gravitasi I = P₁·P₂/t², dengan t waktu tempuh: {t0} menit pada {y0}, "
+                f"{t1} menit sejak {fpy}. Interaksi {pair} rata-rata **{ratio}×** lebih besar "
+                f"sesudah peristiwa dibanding sebelumnya (waktu tempuh {y0} vs {fpy} saja: "
+                f"{alone}×)."
+            )
+        return (
+            f"Gravity model I = P₁·P₂/t², t = travel time: {t0} minutes in {y0}, {t1} minutes "
+            f"from {fpy}. The {pair} interaction is on average **{ratio}×** larger after the "
+            f"event than before (travel time {y0} vs {fpy} alone: {alone}×)."
+        )
+
+    def _md_capture(self, language: str) -> str:
+        pc = self.trends.set_index("indicator").loc["per_capita_ratio"]
+        before, after = fmt_num(pc["mean_pre"], language), fmt_num(pc["mean_post"], language)
+        if language == "id":
+            return (
+                "Kota yang menangkap limpahan biasanya menambah pangsa perdagangan, akomodasi "
+                'dan jasa; "kota mati" hanya dilewati. PDRB per kapita '
+                f"{self.satellite_name} terhadap provinsi: {before} sebelum, {after} sesudah."
+            )
+        return (
+            "A city that captures the spillover usually gains trade, accommodation and services "
+            'shares; a "dead city" is only driven through. '
+            f"{self.satellite_name}'s GRDP per capita relative to the province: {before} before, "
+            f"{after} after."
+        )
+
+    def _md_diagnostics(self, language: str) -> str:
+        words = _SEVERITY[language]
+        return "\n".join(
+            f"- **{words[d.severity]}** — {d.message[language]}" for d in self.diagnostics
+        )
 
     def _draw(self, ax, language: str) -> None:
         self._draw_linkage(ax, language)
@@ -1150,6 +1393,11 @@ def spillover_study(
         gravity_ratio=ratio,
         indicators=indicators,
         trends=trends,
+        start_year=y0,
+        end_year=y1,
+        covid=covid,
+        exclude_gerbangkertosusila=bool(exclude_gerbangkertosusila),
+        region_names={str(k): str(v) for k, v in names.items()},
     )
 
 
@@ -1250,6 +1498,165 @@ def _gravity(
     g = g.drop(columns="region_code").assign(post=lambda d: d["year"] >= first_post_year)
     ratio = float(g.loc[g["post"], "interaction"].mean() / g.loc[~g["post"], "interaction"].mean())
     return g, ratio
+
+
+# --------------------------------------------------------------------------- regional context
+@dataclass(frozen=True)
+class RegionalContext:
+    """Inequality and typology of the province's kabupaten/kota around a satellite city (frozen).
+
+    Attributes
+    ----------
+    williamson : DataFrame
+        :func:`~innolab_analysis.metrics.regional.williamson_index` per year
+        (``year, williamson, n_regions, mean_per_capita, category_id, category_en``).
+    klassen : KlassenResult
+        Klassen typology of the kab/kota over ``start_year``–``end_year``: growth =
+        compound annual PDRB ADHK growth (%), level = PDRB ADHK per capita in
+        ``end_year``; reference growth weighted by first-year PDRB, reference level
+        by last-year population.
+    satellite, satellite_name : str
+    province : str
+        Name of the ``provinsi`` row ("" when the data have none).
+    start_year, end_year : int
+    """
+
+    williamson: pd.DataFrame
+    klassen: Any
+    satellite: str
+    satellite_name: str
+    province: str
+    start_year: int
+    end_year: int
+
+    def markdown(self, language: Literal["id", "en"] = "id") -> str:
+        """The section (Markdown with a ``##`` heading), numbers quoted in ``language``."""
+        check_option("language", language, Literal["id", "en"])
+        ids = language == "id"
+        where = self.province.removeprefix("Provinsi ").strip()
+        heading = pick(
+            language,
+            id=f"Konteks regional {where}".strip(),
+            en=f"Regional context: {where}" if where else "Regional context",
+        )
+        first, last = self.williamson.iloc[0], self.williamson.iloc[-1]
+        cat = "category_id" if ids else "category_en"
+        row = self.klassen.table.set_index("unit").loc[self.satellite]
+        label = row["label_id"] if ids else row["label_en"]
+        w0, w1 = fmt_num(first["williamson"], language, 3), fmt_num(last["williamson"], language, 3)
+        y0, y1 = int(first["year"]), int(last["year"])
+        span, sat = f"{self.start_year}–{self.end_year}", self.satellite_name
+        if ids:
+            text = (
+                f"Indeks Williamson antar-kabupaten/kota: {w0} ({first[cat]}) pada {y0} dan {w1} "
+                f"({last[cat]}) pada {y1} (batas 0,35/0,5 — konvensi yang lazim, tidak seragam). "
+                f"Tipologi Klassen {span}: {sat} di kuadran **{row['quadrant']}** ({label})."
+            )
+        else:
+            text = (
+                f"Williamson index across regencies/cities: {w0} ({first[cat]}) in {y0} and {w1} "
+                f"({last[cat]}) in {y1} (cut-offs 0.35/0.5 — a common, not universal, "
+                f"convention). Klassen typology {span}: {sat} is in quadrant "
+                f"**{row['quadrant']}** ({label})."
+            )
+        return f"## {heading}\n\n{text}"
+
+    def plot(self, ax=None, *, language: Literal["id", "en"] = "en"):
+        """The Klassen quadrant chart; returns the Axes."""
+        from innolab_analysis._plotting import axes_or_new
+
+        ax = axes_or_new(ax, figsize=(7, 5))
+        return self.klassen.plot(ax=ax, language=language)
+
+
+def regional_context(
+    regions: Any, *, satellite: str = "3576", start: int | None = None, end: int | None = None
+) -> RegionalContext:
+    """Williamson inequality and the Klassen typology of the kab/kota, placing the satellite.
+
+    Parameters
+    ----------
+    regions : Study or DataFrame
+        A loaded study (its ``regions`` table) or the ``regions`` table.
+    satellite : str
+        Region code (or exact name) of the city to place in the typology.
+    start, end : int, optional
+        First and last year (default: the whole panel); both must be in the data.
+
+    Returns
+    -------
+    RegionalContext
+
+    Raises
+    ------
+    DataValidationError
+        Unknown satellite, years outside the data, or regions missing a year.
+
+    Examples
+    --------
+    >>> panel, _, _ = simulate_spillover_panel(seed=1)
+    >>> ctx = regional_context(panel, start=2010, end=2024)
+    >>> ctx.markdown("en").splitlines()[0]
+    '## Regional context'
+    """
+    from innolab_analysis.metrics.regional import klassen_typology, williamson_index
+
+    regions, _ = _tables_of(regions, None)
+    _require_columns(regions, list(_REGION_COLUMNS), "regions")
+    reg = regions.assign(
+        region_code=regions["region_code"].astype("str"),
+        kind=regions["kind"].astype("str"),
+        year=pd.to_numeric(regions["year"]).astype(int),
+    )
+    years = sorted(reg["year"].unique())
+    y0, y1 = int(start or years[0]), int(end or years[-1])
+    bad = [
+        Problem(f"{n}={v} is outside the years in the data ({years[0]}–{years[-1]})", column="year")
+        for n, v in (("start", y0), ("end", y1))
+        if v not in set(years)
+    ]
+    if bad:
+        raise DataValidationError(bad)
+    prov = reg.loc[reg["kind"] == "provinsi", "region_name"]
+    reg = reg.loc[reg["year"].between(y0, y1) & (reg["kind"] != "provinsi")]
+    sat = _resolve_region(satellite, reg, "satellite")
+    iw = williamson_index(reg, gdp="pdrb_adhk", population="population", year="year")
+    wide = reg.pivot_table(index="region_code", columns="year", values="pdrb_adhk")
+    pop = reg.pivot_table(index="region_code", columns="year", values="population")
+    incomplete = sorted(wide.index[wide[[y0, y1]].isna().any(axis=1) | pop[y1].isna()])
+    if incomplete:
+        raise DataValidationError(
+            [
+                Problem(
+                    f"region(s) {incomplete} lack pdrb_adhk or population in {y0} or {y1}: the "
+                    "Klassen typology needs both years for every kabupaten/kota",
+                    column="year",
+                )
+            ]
+        )
+    kl_in = pd.DataFrame(
+        {
+            "region": wide.index,
+            "growth": 100 * ((wide[y1] / wide[y0]) ** (1 / (y1 - y0)) - 1),
+            "per_capita": (wide[y1] / pop[y1]).to_numpy(),
+            "w0": wide[y0].to_numpy(),
+            "pop": pop[y1].to_numpy(),
+        }
+    )
+    kl = klassen_typology(
+        kl_in, unit="region", growth="growth", level="per_capita", growth_weight="w0",
+        level_weight="pop",
+    )  # fmt: skip
+    names = reg.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    return RegionalContext(
+        williamson=iw,
+        klassen=kl,
+        satellite=sat,
+        satellite_name=str(names[sat]),
+        province=str(prov.iloc[0]) if len(prov) else "",
+        start_year=y0,
+        end_year=y1,
+    )
 
 
 # --------------------------------------------------------------------------- simulator

@@ -15,8 +15,10 @@ from innolab_analysis.estimators._result import EFFECT_COLUMNS
 from innolab_analysis.studies.spillover import (
     GERBANGKERTOSUSILA,
     LABINOV_KICKOFF,
+    SPILLOVER_SECTIONS,
     TOL_SUMO_SECTIONS,
     newey_west_lags,
+    regional_context,
     simulate_spillover_panel,
     spillover_study,
 )
@@ -341,3 +343,176 @@ def test_bad_options(sim):
     )
     with pytest.raises(DataValidationError, match=r"exclude_years \[1999\] are not growth years"):
         spillover_study(panel, exclude_years=[1999], synth=False)
+
+
+# --------------------------------------------------------------------------- narrative
+def _id(text: str) -> str:
+    """English-formatted numbers as Bahasa Indonesia writes them (0.43 -> 0,43)."""
+    return text.replace(".", ",")
+
+
+def test_markdown_design_whole_text(sim_result):
+    # simulate_spillover_panel: 2010–2024; 20 invented regions 3501–3520 of which 3515 and 3516
+    # are Gerbangkertosusila codes, so 18 donors remain once the seven members are left out.
+    members = ", ".join(GERBANGKERTOSUSILA.values())
+    assert len(sim_result.donors) == 18
+    assert sim_result.markdown("design", "en") == (
+        "## Study design\n\nDid **Kota Mojokerto** capture the growth spillover of **Kota "
+        "Surabaya** after the Surabaya–Mojokerto toll road fully opened (2017-12-19)? A 15-year "
+        "panel (2010–2024), GRDP at constant 2010 prices. First post year: **2018**. The "
+        "synthetic control uses 18 donor regencies/cities; Gerbangkertosusila members "
+        f"({members}) left out. COVID-19: a year-2020 dummy."
+    )
+    assert sim_result.markdown("design", "id") == (
+        "## Desain studi\n\nApakah **Kota Mojokerto** menangkap limpahan pertumbuhan **Kota "
+        "Surabaya** setelah tol Surabaya–Mojokerto beroperasi penuh (2017-12-19)? Panel 15 "
+        "tahun (2010–2024), PDRB atas dasar harga konstan 2010. Tahun pasca pertama: **2018**. "
+        "Kontrol sintetis memakai 18 kabupaten/kota donor; anggota Gerbangkertosusila "
+        f"({members}) dikecualikan. COVID-19: dummy tahun 2020."
+    )
+
+
+def test_markdown_design_follows_the_options(sim):
+    panel, sectors, _ = sim
+    res = spillover_study(
+        panel, sectors=sectors, synth=False, covid="exclude", exclude_gerbangkertosusila=False,
+        start=2011,
+    )  # fmt: skip
+    en = res.markdown("design", "en")
+    assert "A 14-year panel (2011–2024)" in en
+    assert en.endswith(") kept. COVID-19: 2020 left out.")
+    assert res.markdown("design", "id").endswith(
+        ") tidak dikecualikan. COVID-19: tahun 2020 dikeluarkan."
+    )
+
+
+def test_markdown_linkage_quotes_the_terms(sim_result):
+    t = sim_result.terms.set_index("term")
+    ch, bf, af = (t.loc[k] for k in ("elasticity_change", "elasticity_before", "elasticity_after"))
+    b, a, c = f"{bf['estimate']:.2f}", f"{af['estimate']:.2f}", f"{ch['estimate']:.2f}"
+    lo, hi, p = f"{ch['ci_lower']:.2f}", f"{ch['ci_upper']:.2f}", f"{ch['p_value']:.3f}"
+    assert sim_result.markdown("linkage", "en") == (
+        "## Growth linkage\n\nEach percentage point of Kota Surabaya's growth goes with "
+        f"**{b}** points of Kota Mojokerto's growth before 2018 and **{a}** after. Change in "
+        f"elasticity {c} (95% CI {lo} to {hi}; p = {p}), 14 growth years. Standard errors: "
+        f"{sim_result.se_type}."
+    )
+    assert sim_result.markdown("linkage", "id") == (
+        "## Keterkaitan pertumbuhan\n\nSetiap 1 poin persentase pertumbuhan Kota Surabaya "
+        f"sejalan dengan **{_id(b)}** poin pertumbuhan Kota Mojokerto sebelum 2018 dan "
+        f"**{_id(a)}** sesudahnya. Perubahan elastisitas {_id(c)} (IK 95% {_id(lo)} s.d. "
+        f"{_id(hi)}; p = {_id(p)}), 14 tahun pertumbuhan. Galat baku: Newey–West (HAC, 2 lag), "
+        "per parameter tidak lebih kecil dari galat baku OLS konvensional (aturan "
+        "Angrist–Pischke untuk sampel kecil); acuan distribusi t."
+    )
+
+
+def test_markdown_gravity_by_hand(sim_result):
+    # travel time 120 -> 45 minutes (simulate_spillover_panel): (120/45)^2 = 7.11
+    ratio = sim_result.gravity_ratio
+    assert sim_result.markdown("gravity", "en") == (
+        "## Gravity interaction\n\nGravity model I = P₁·P₂/t², t = travel time: 120 minutes in "
+        "2010, 45 minutes from 2018. The Kota Surabaya–Kota Mojokerto interaction is on average "
+        f"**{ratio:.2f}×** larger after the event than before (travel time 2010 vs 2018 alone: "
+        "7.11×)."
+    )
+    assert sim_result.markdown("gravity", "id").endswith(
+        f"rata-rata **{_id(f'{ratio:.2f}')}×** lebih besar sesudah peristiwa dibanding sebelumnya "
+        "(waktu tempuh 2010 vs 2018 saja: 7,11×)."
+    )
+
+
+def test_markdown_capture_and_tables(sim_result):
+    pc = sim_result.trends.set_index("indicator").loc["per_capita_ratio"]
+    assert sim_result.markdown("capture", "en").endswith(
+        f"Kota Mojokerto's GRDP per capita relative to the province: {pc['mean_pre']:.2f} "
+        f"before, {pc['mean_post']:.2f} after."
+    )
+    assert sim_result.markdown("capture", "id").startswith(
+        '## Menangkap limpahan atau "kota mati"?\n\nKota yang menangkap limpahan'
+    )
+    assert sim_result.has_sectors
+    assert sim_result.terms_table("id").columns.tolist() == [
+        "Parameter", "Estimasi", "Galat baku", "IK bawah", "IK atas", "p",
+    ]  # fmt: skip
+    assert sim_result.trends_table("en").columns.tolist() == [
+        "Indicator", "Mean before", "Mean after", "Change", "Trend per year",
+    ]  # fmt: skip
+    assert sim_result.trends_table("en")["Mean before"].tolist() == (
+        sim_result.trends["mean_pre"].round(4).tolist()
+    )
+
+
+def test_markdown_verdict_synth_and_diagnostics(sim_result):
+    assert sim_result.markdown("verdict", "id") == "## Kesimpulan\n\n" + sim_result.text.id
+    assert sim_result.markdown("synth", "en") == (
+        "## Synthetic control\n\nThe synthetic control was not run (synth=False)."
+    )
+    lines = sim_result.markdown("diagnostics", "id").split("\n")
+    assert lines[:2] == ["## Catatan sebelum mempercayai angka", ""]
+    assert len(lines) - 2 == len(sim_result.diagnostics)
+    first = sim_result.diagnostics[0]
+    assert first.severity == "warning"
+    assert lines[2] == f"- **peringatan** — {first.message.id}"
+
+
+def test_markdown_errors(sim_result):
+    with pytest.raises(ParamsError) as err:
+        sim_result.markdown("summary", "en")
+    assert "section" in str(err.value) and "'summary'" in str(err.value)
+    for section in SPILLOVER_SECTIONS:
+        assert "'" + section + "'" in str(err.value)
+    with pytest.raises(ParamsError, match="language"):
+        sim_result.markdown("design", "fr")
+
+
+def test_no_travel_time_gives_the_reason(sim):
+    panel, sectors, _ = sim
+    res = spillover_study(panel.assign(travel_time_min=np.nan), sectors=sectors, synth=False)
+    assert res.markdown("gravity", "en") == (
+        "## Gravity interaction\n\nThe satellite's travel_time_min is incomplete: no gravity "
+        "interaction."
+    )
+
+
+def test_regional_context_williamson_by_hand(sim):
+    panel, _, _ = sim
+    ctx = regional_context(panel, start=2010, end=2024)
+    kk = panel.loc[panel["year"] == 2010]
+    y = kk["pdrb_adhk"] / kk["population"]
+    ybar = kk["pdrb_adhk"].sum() / kk["population"].sum()
+    f = kk["population"] / kk["population"].sum()
+    iw = float(np.sqrt((((y - ybar) ** 2) * f).sum()) / ybar)
+    assert ctx.williamson["williamson"].iloc[0] == pytest.approx(iw)
+    row = ctx.klassen.table.set_index("unit").loc["3576"]
+    assert ctx.markdown("en") == (
+        f"## Regional context\n\nWilliamson index across regencies/cities: {iw:.3f} (high) in "
+        f"2010 and {ctx.williamson['williamson'].iloc[-1]:.3f} (high) in 2024 (cut-offs "
+        "0.35/0.5 — a common, not universal, convention). Klassen typology 2010–2024: Kota "
+        f"Mojokerto is in quadrant **{row['quadrant']}** ({row['label_en']})."
+    )
+    # growth of the typology = compound annual PDRB growth 2010–2024, by hand
+    sat = panel.loc[panel["region_code"] == "3576"].set_index("year")["pdrb_adhk"]
+    assert row["growth"] == pytest.approx(100 * ((sat[2024] / sat[2010]) ** (1 / 14) - 1))
+    assert ctx.plot(language="id") is not None
+
+
+def test_regional_context_demo_names_the_province(demo):
+    study, _ = demo
+    ctx = regional_context(study, start=2010, end=2024)
+    assert ctx.province == "Provinsi Jawa Timur"
+    assert ctx.markdown("id").startswith("## Konteks regional Jawa Timur\n\nIndeks Williamson")
+    assert ctx.markdown("en").startswith("## Regional context: Jawa Timur\n\n")
+
+
+def test_regional_context_errors(sim):
+    panel, _, _ = sim
+    with pytest.raises(DataValidationError) as err:
+        regional_context(panel, start=2005)
+    assert err.value.problems[0].message == (
+        "start=2005 is outside the years in the data (2010–2024)"
+    )
+    with pytest.raises(
+        DataValidationError, match="satellite 'Kota Atlantis' is not in the regions"
+    ):
+        regional_context(panel, satellite="Kota Atlantis")
