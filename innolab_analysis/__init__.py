@@ -79,6 +79,7 @@ __getattr__, __dir__, __all__ = attach(
         "agency_panel": ".studies.panel",
         "impact_study": ".studies.impact",
         "innovation_portfolio": ".studies.portfolio",
+        "service_quality": ".studies.service",
         "spillover_study": ".studies.spillover",
         "comparative_synthesis": ".studies.synthesis",
         "collect_effects": ".studies.effects",

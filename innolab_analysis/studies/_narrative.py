@@ -19,6 +19,7 @@ from innolab_analysis.errors import check_option
 __all__ = [
     "Language",
     "check_choice",
+    "agency_names",
     "check_language",
     "fmt_ci",
     "fmt_int",
@@ -28,6 +29,7 @@ __all__ = [
     "join_words",
     "period_label",
     "pick",
+    "study_table",
 ]
 
 Language = Literal["id", "en"]
@@ -119,3 +121,18 @@ def period_label(value, frequency: str) -> str:
     if frequency == "year":
         return str(ts.year)
     return f"{ts.year}-S{1 if ts.month <= 6 else 2}"
+
+
+def study_table(study: object, name: str) -> pd.DataFrame | None:
+    """A table of a :class:`~innolab_analysis.data.Study` or of a dict of tables (None if absent)."""
+    if isinstance(study, dict):
+        return study.get(name)
+    return getattr(study, name, None)
+
+
+def agency_names(study: object) -> dict[str, str]:
+    """``agency_id → name`` from the study's ``agencies`` table (empty when absent)."""
+    agencies = study_table(study, "agencies")
+    if agencies is None or "name" not in agencies.columns:
+        return {}
+    return dict(zip(agencies["agency_id"].astype(str), agencies["name"].astype(str)))

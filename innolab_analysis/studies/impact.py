@@ -33,6 +33,7 @@ from innolab_analysis.errors import EstimationError, ParamsError, Problem
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
 from innolab_analysis.studies._narrative import (
     Language,
+    agency_names,
     check_choice,
     check_language,
     fmt_ci,
@@ -917,7 +918,7 @@ def impact_study(
             )
         )
 
-    names = _names(study)
+    names = agency_names(study)
     effects = _agency_effects(panel, outcome, names, dict(cohort_labels))
     notes.append(
         Diagnostic(
@@ -980,13 +981,6 @@ def impact_study(
 
 
 # ============================================================================ helpers
-def _names(study: Any) -> dict[str, str]:
-    agencies = study.get("agencies") if isinstance(study, dict) else study.agencies
-    if agencies is None or "name" not in agencies.columns:
-        return {}
-    return dict(zip(agencies["agency_id"].astype(str), agencies["name"].astype(str)))
-
-
 def _its(panel, outcome, its_agency, covid_years, notes):
     """ITS for the chosen (or automatically picked) adopting agency."""
     from innolab_analysis.estimators.its import interrupted_time_series

@@ -28,12 +28,14 @@ from innolab_analysis.errors import DataValidationError, ParamsError, Problem
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
 from innolab_analysis.studies._narrative import (
     Language,
+    agency_names,
     check_choice,
     check_language,
     fmt_int,
     fmt_num,
     period_label,
     pick,
+    study_table,
 )
 
 __all__ = ["SERVICE_SECTIONS", "ServiceQuality", "service_quality"]
@@ -406,7 +408,7 @@ def service_quality(
             f"start_year must not be after end_year, got start_year={start_year} and "
             f"end_year={end_year}; swap them"
         )
-    responses = _table(study, "skm_responses")
+    responses = study_table(study, "skm_responses")
     if responses is None:
         raise DataValidationError(
             "the study has no 'skm_responses' table: the service-quality study needs SKM "
@@ -430,7 +432,7 @@ def service_quality(
     month = 1 if frequency == "year" else dates.dt.month.gt(6).to_numpy() * 6 + 1
     period = pd.to_datetime(pd.DataFrame({"year": dates.dt.year, "month": month, "day": 1}))
     responses = responses.assign(period=period.to_numpy())
-    names = _names(study)
+    names = agency_names(study)
 
     city = skm_index(responses, by="period", standard=standard, bootstrap=bootstrap, seed=seed)
     by_agency = skm_index(
@@ -496,22 +498,9 @@ def service_quality(
 
 
 # ============================================================================ helpers
-def _table(study: Any, name: str) -> pd.DataFrame | None:
-    if isinstance(study, dict):
-        return study.get(name)
-    return getattr(study, name, None)
-
-
-def _names(study: Any) -> dict[str, str]:
-    agencies = _table(study, "agencies")
-    if agencies is None or "name" not in agencies.columns:
-        return {}
-    return dict(zip(agencies["agency_id"].astype(str), agencies["name"].astype(str)))
-
-
 def _users(study: Any, last_period: pd.Timestamp, frequency: str) -> pd.Series | None:
     """Service users per unit over the latest period; None when the study counts none."""
-    indicators = _table(study, "service_indicators")
+    indicators = study_table(study, "service_indicators")
     if indicators is None or not (indicators["indicator"] == USERS_INDICATOR).any():
         return None
     apps = indicators.loc[indicators["indicator"] == USERS_INDICATOR]
