@@ -417,16 +417,18 @@ class SpilloverResult(EffectResult):
         sat, fpy, y0 = self.satellite_name, self.first_post_year, self.start_year
         rmspe, gap = fmt_num(sc.pre_rmspe, language), fmt_num(sc.estimate, language)
         p = fmt_num(sc.p_value, language, 3)
+        interp = [d.message[language] for d in sc.diagnostics if d.code == "interpolation"]
+        caveat = (" **" + interp[0] + "**") if interp else ""
         if language == "id":
             return (
                 f"PDRB {sat} (indeks {y0} = 100) dibandingkan dengan kombinasi donor yang paling "
                 f"mirip sebelum {fpy}: {top_text}. RMSPE pra-peristiwa {rmspe} poin; selisih "
-                f"rata-rata sesudahnya **{gap}** poin, p plasebo {p}."
+                f"rata-rata sesudahnya **{gap}** poin, p plasebo {p}.{caveat}"
             )
         return (
             f"{sat}'s GRDP (index {y0} = 100) against the donor mix that best matches it before "
             f"{fpy}: {top_text}. Pre-event RMSPE {rmspe} points; average gap afterwards "
-            f"**{gap}** points, placebo p {p}."
+            f"**{gap}** points, placebo p {p}.{caveat}"
         )
 
     def _md_gravity(self, language: str) -> str:

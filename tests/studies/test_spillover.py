@@ -133,6 +133,12 @@ def test_demo_full_study_with_synthetic_control(demo):
     assert "kontrol sintetis" in res.text.id.lower() and "synthetic control" in res.text.en.lower()
     for kind in ("linkage", "synth", "sectors", "gravity"):
         assert res.plot(kind=kind, language="id").get_xlabel()
+    # 31 donors for 8 pre-event years: the fit interpolates, the interval is unbounded and the
+    # report says so next to the (near-zero) pre-event RMSPE
+    assert res.synth.pre_rmspe < 0.01
+    assert np.isinf(sc["ci_lower"]) and np.isinf(sc["ci_upper"])
+    assert "interpolates noise" in res.markdown("synth", "en")
+    assert "menginterpolasi derau" in res.markdown("synth", "id")
 
 
 def test_simulated_planted_elasticities_inside_intervals(sim_result):
