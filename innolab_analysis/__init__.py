@@ -47,6 +47,8 @@ __getattr__, __dir__, __all__ = attach(
         "krejcie_morgan": ".metrics.skm",
         "sample_adequacy": ".metrics.skm",
         "weakest_elements": ".metrics.skm",
+        "skm_index_dask": ".metrics.scale",
+        "ikm_panel": ".metrics.scale",
         "innovation_coverage": ".metrics.innovation",
         "innovation_flow": ".metrics.innovation",
         "innovation_funnel": ".metrics.innovation",

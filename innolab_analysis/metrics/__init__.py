@@ -46,6 +46,11 @@ __getattr__, __dir__, __all__ = attach(
         "klassen_typology": ".regional",
         "williamson_index": ".regional",
         "gravity_interaction": ".regional",
+        # out-of-core and distributed execution
+        "skm_index_dask": ".scale",
+        "skm_stats_dask": ".scale",
+        "skm_stats_streaming": ".scale",
+        "ikm_panel": ".scale",
         # plots
         "plot_ikm": ".plots",
         "plot_element_heatmap": ".plots",

@@ -604,8 +604,10 @@ def skm_index_from_stats(
             title="1 problem(s) in the SKM statistics",
         )
     by = [c for c in stats.columns if c not in stat_cols]
-    sums = stats[[f"sum_{c}" for c in std.columns]].to_numpy(dtype=float)
-    cnts = stats[[f"cnt_{c}" for c in std.columns]].to_numpy(dtype=float)
+    # C-contiguous so the row sums below add in the same order whatever the frame's layout
+    # (bit-for-bit equal results from the in-memory, Parquet and Dask paths)
+    sums = np.ascontiguousarray(stats[[f"sum_{c}" for c in std.columns]].to_numpy(dtype=float))
+    cnts = np.ascontiguousarray(stats[[f"cnt_{c}" for c in std.columns]].to_numpy(dtype=float))
     with np.errstate(invalid="ignore", divide="ignore"):
         nrr = np.where(cnts > 0, sums / np.where(cnts > 0, cnts, 1.0), np.nan)
     unrounded = 25.0 * (nrr * std.weight(weights)).sum(axis=1)
