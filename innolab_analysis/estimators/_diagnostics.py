@@ -451,6 +451,32 @@ def drop_missing(
 
 
 # ----------------------------------------------------------------------------- plain language
+def headline_text(
+    terms: pd.DataFrame,
+    *,
+    design_id: str,
+    design_en: str,
+    outcome: str,
+    level: float,
+    caveat_id: str = "",
+    caveat_en: str = "",
+) -> Bilingual:
+    """:func:`plain_effect` for the headline (first) row of a tidy ``terms`` table."""
+    head = terms.iloc[0]
+    return plain_effect(
+        design_id=design_id,
+        design_en=design_en,
+        outcome=outcome,
+        estimate=float(head["estimate"]),
+        ci_lower=float(head["ci_lower"]),
+        ci_upper=float(head["ci_upper"]),
+        p_value=float(head["p_value"]),
+        level=level,
+        caveat_id=caveat_id,
+        caveat_en=caveat_en,
+    )
+
+
 def plain_effect(
     *,
     design_id: str,

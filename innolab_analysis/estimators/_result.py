@@ -195,6 +195,24 @@ class EffectResult:
     level: float = 0.95
     title: str = field(default="")
 
+    @classmethod
+    def from_terms(cls, terms: pd.DataFrame, **fields):
+        """Build the result with the headline (estimate, SE, CI, p) taken from ``terms``' first row.
+
+        ``fields`` are the remaining fields (``method``, ``outcome``, ``n_obs``,
+        ``se_type``, ``text`` …, and the subclass's own).
+        """
+        head = terms.iloc[0]
+        return cls(
+            estimate=float(head["estimate"]),
+            std_error=float(head["std_error"]),
+            ci_lower=float(head["ci_lower"]),
+            ci_upper=float(head["ci_upper"]),
+            p_value=float(head["p_value"]),
+            terms=terms,
+            **fields,
+        )
+
     # ------------------------------------------------------------------ tables
     def summary(self) -> pd.DataFrame:
         """Tidy table, one row per term, with the columns in :data:`SUMMARY_COLUMNS`."""

@@ -166,32 +166,23 @@ def before_after(
             )
     else:
         se_type = "Welch unequal-variance t (Welch–Satterthwaite degrees of freedom)"
-    head = terms.iloc[0]
-    text = dg.plain_effect(
+    text = dg.headline_text(
+        terms,
         design_id="Perbandingan sebelum–sesudah",
         design_en="Before/after comparison",
         outcome=outcome,
-        estimate=float(head.estimate),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         level=level,
         caveat_id="Tanpa kelompok pembanding, angka ini mencampur efek inovasi dengan semua "
         "perubahan lain pada periode yang sama.",
         caveat_en="Without a comparison group this mixes the innovation's effect with every "
         "other change in the same period.",
     )
-    return BeforeAfterResult(
+    return BeforeAfterResult.from_terms(
+        terms,
         method="before_after",
         outcome=outcome,
-        estimate=float(head.estimate),
-        std_error=float(head.std_error),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         n_obs=len(df),
         se_type=se_type,
-        terms=terms,
         text=text,
         diagnostics=tuple(diagnostics),
         level=level,

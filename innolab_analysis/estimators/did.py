@@ -227,32 +227,23 @@ def did(
         d = dg.few_clusters(fit.n_clusters, cluster)
         if d:
             diagnostics.append(d)
-    head = terms.iloc[0]
-    text = dg.plain_effect(
+    text = dg.headline_text(
+        terms,
         design_id="Selisih-dari-selisih (DiD 2×2)",
         design_en="Difference-in-differences (2×2)",
         outcome=outcome,
-        estimate=float(head.estimate),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         level=level,
         caveat_id="Angka ini sahih bila tanpa inovasi kedua kelompok akan bergerak sejajar "
         "(tren paralel).",
         caveat_en="This holds if, without the innovation, both groups would have moved in "
         "parallel (parallel trends).",
     )
-    return DidResult(
+    return DidResult.from_terms(
+        terms,
         method="did_2x2",
         outcome=outcome,
-        estimate=float(head.estimate),
-        std_error=float(head.std_error),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         n_obs=n,
         se_type=se_type,
-        terms=terms,
         text=text,
         diagnostics=tuple(diagnostics),
         level=level,

@@ -271,16 +271,12 @@ def interrupted_time_series(
     diagnostics += [
         d for d in [dg.close_interventions(pairs, threshold=CLOSE_INTERVENTION_PERIODS)] if d
     ]
-    head = terms.iloc[0]
     slope = terms.iloc[1]
-    text = dg.plain_effect(
+    text = dg.headline_text(
+        terms,
         design_id=f"Deret waktu terputus (intervensi {fmt(ivs[0])}), perubahan level",
         design_en=f"Interrupted time series (intervention {fmt(ivs[0])}), level change",
         outcome=outcome,
-        estimate=float(head.estimate),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         level=level,
         caveat_id=(
             f"Kemiringan berubah {slope.estimate:,.3f} per periode (IK {slope.ci_lower:,.3f} s.d. "
@@ -293,17 +289,12 @@ def interrupted_time_series(
             "(e.g. the toll-road opening) are counted as part of the effect."
         ),
     )
-    return ItsResult(
+    return ItsResult.from_terms(
+        terms,
         method="interrupted_time_series",
         outcome=outcome,
-        estimate=float(head.estimate),
-        std_error=float(head.std_error),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         n_obs=n,
         se_type=se_type,
-        terms=terms,
         text=text,
         diagnostics=tuple(diagnostics),
         level=level,

@@ -320,32 +320,23 @@ def twfe(
             "never_treated": means[:, 0],
         }
     )
-    head = terms.iloc[0]
-    text = dg.plain_effect(
+    text = dg.headline_text(
+        terms,
         design_id="Regresi efek tetap dua arah (TWFE)",
         design_en="Two-way fixed effects (TWFE)",
         outcome=outcome,
-        estimate=float(head.estimate),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         level=level,
         caveat_id="TWFE hanya sahih bila efek sama untuk semua unit dan waktu; bila inovasi "
         "diadopsi bertahap, periksa .bacon() dan bandingkan dengan staggered_did.",
         caveat_en="TWFE is only valid if the effect is the same for all units and periods; "
         "with staggered adoption check .bacon() and compare with staggered_did.",
     )
-    return TwfeResult(
+    return TwfeResult.from_terms(
+        terms,
         method="twfe",
         outcome=outcome,
-        estimate=float(head.estimate),
-        std_error=float(head.std_error),
-        ci_lower=float(head.ci_lower),
-        ci_upper=float(head.ci_upper),
-        p_value=float(head.p_value),
         n_obs=n,
         se_type=se_type,
-        terms=terms,
         text=text,
         diagnostics=tuple(diagnostics),
         level=level,
