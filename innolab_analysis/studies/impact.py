@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from innolab_analysis.errors import EstimationError, ParamsError, Problem
+from innolab_analysis.errors import EstimationError, ParamsError, Problem, check_option
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
 from innolab_analysis.studies._narrative import (
     Language,
@@ -242,16 +242,7 @@ class ImpactStudy:
         language : {"id", "en"}
         """
         check_language(language)
-        if section not in SECTIONS:
-            raise ParamsError(
-                [
-                    Problem(
-                        f"section must be one of {SECTIONS}, got {section!r}",
-                        column="section",
-                        allowed=", ".join(SECTIONS),
-                    )
-                ]
-            )
+        check_option("section", section, SECTIONS)
         return getattr(self, f"_md_{section}")(language)
 
     def _o(self, language: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import InnolabError, ParamsError, Problem
+from innolab_analysis.errors import InnolabError, ParamsError, check_option
 from innolab_analysis.studies._narrative import (
     Language,
     check_language,
@@ -105,16 +105,7 @@ class Portfolio:
         language : {"id", "en"}
         """
         check_language(language)
-        if section not in PORTFOLIO_SECTIONS:
-            raise ParamsError(
-                [
-                    Problem(
-                        f"section must be one of {PORTFOLIO_SECTIONS}, got {section!r}",
-                        column="section",
-                        allowed=", ".join(PORTFOLIO_SECTIONS),
-                    )
-                ]
-            )
+        check_option("section", section, PORTFOLIO_SECTIONS)
         return getattr(self, f"_md_{section}")(language)
 
     def _md_coverage(self, language: str) -> str:

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import DataValidationError, ParamsError, Problem
+from innolab_analysis.errors import DataValidationError, ParamsError, Problem, check_option
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
 from innolab_analysis.studies._narrative import (
     Language,
@@ -172,16 +172,7 @@ class ServiceQuality:
             An unknown section or language.
         """
         check_language(language)
-        if section not in SERVICE_SECTIONS:
-            raise ParamsError(
-                [
-                    Problem(
-                        f"section must be one of {SERVICE_SECTIONS}, got {section!r}",
-                        column="section",
-                        allowed=", ".join(SERVICE_SECTIONS),
-                    )
-                ]
-            )
+        check_option("section", section, SERVICE_SECTIONS)
         heading = "## " + pick(language, id=_HEADINGS[section][0], en=_HEADINGS[section][1])
         return heading + "\n\n" + getattr(self, f"_md_{section}")(language)
 
