@@ -66,3 +66,42 @@ def test_missing_design_arguments_listed():
         "  - column 'time': design 'staggered' needs the keyword argument 'time' (a column name)\n"
         "  - column 'cohort': design 'staggered' needs the keyword argument 'cohort' (a column name)"
     )
+
+
+def _two_by_two_panel(n=30, periods=6, noise=1.5, seed=0):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {"unit": np.repeat(np.arange(n), periods), "time": np.tile(np.arange(periods), n)}
+    )
+    df["group"] = (df.unit < n // 2).astype(int)
+    df["post"] = (df.time >= periods // 2).astype(int)
+    df["y"] = 80 + np.repeat(rng.normal(0, 2, n), periods) + 0.3 * df.time
+    df["y"] += rng.normal(0, noise, len(df))
+    return df
+
+
+def test_did_design_power_curve_and_mde_shrink_with_less_noise():
+    kw = dict(outcome="y", unit="unit", time="time", group="group", post="post",
+              vcov="cluster", cluster="unit", n_sims=60, seed=2)  # fmt: skip
+    noisy = minimum_detectable_effect("did", _two_by_two_panel(noise=3.0), **kw)
+    quiet = minimum_detectable_effect("did", _two_by_two_panel(noise=1.0), **kw)
+    for res in (noisy, quiet):
+        pw = res.curve["power"].to_numpy()
+        assert pw[-1] > 0.95 and pw[0] < 0.2
+        assert 0.5 * res.mde_analytic < res.mde < 2 * res.mde_analytic
+    assert quiet.mde < 0.6 * noisy.mde
+    assert "With 30 units (15 adopting) and 6 periods" in quiet.text.en
+
+
+def test_its_design_reports_power_and_the_size_of_its_own_test():
+    rng = np.random.default_rng(0)
+    s = pd.DataFrame({"t": np.arange(40)})
+    s["y"] = 50 + 0.2 * s.t + rng.normal(0, 1, 40)
+    res = minimum_detectable_effect(
+        "its", s, outcome="y", time="t", intervention=24, n_sims=60, seed=1
+    )
+    pw = res.curve["power"].to_numpy()
+    assert pw[-1] > 0.95
+    assert 0.5 * res.mde_analytic < res.mde < 2 * res.mde_analytic
+    assert 0.0 <= res.type1_error <= 1.0
+    assert "With 24 periods before and 16 after" in res.text.en
