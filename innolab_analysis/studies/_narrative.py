@@ -17,6 +17,7 @@ import pandas as pd
 from innolab_analysis.errors import check_option
 
 __all__ = [
+    "COLUMN_LABELS",
     "Language",
     "check_choice",
     "agency_names",
@@ -27,6 +28,7 @@ __all__ = [
     "fmt_p",
     "fmt_pct",
     "join_words",
+    "label_columns",
     "period_label",
     "pick",
     "study_table",
@@ -136,3 +138,52 @@ def agency_names(study: object) -> dict[str, str]:
     if agencies is None or "name" not in agencies.columns:
         return {}
     return dict(zip(agencies["agency_id"].astype(str), agencies["name"].astype(str)))
+
+
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "year": ("Tahun", "Year"),
+    "years": ("Tahun sejak peluncuran", "Years since launch"),
+    "period": ("Periode", "Period"),
+    "launched": ("Diluncurkan", "Launched"),
+    "discontinued": ("Dihentikan", "Discontinued"),
+    "active_end": ("Aktif akhir tahun", "Active at year end"),
+    "active_during": ("Aktif selama tahun", "Active during the year"),
+    "dimension": ("Dimensi", "Dimension"),
+    "value": ("Nilai", "Value"),
+    "n": ("Jumlah", "Count"),
+    "share": ("Pangsa", "Share"),
+    "survival": ("Bertahan", "Survival"),
+    "std_error": ("Galat baku", "Std. error"),
+    "n_at_risk": ("Masih diamati", "At risk"),
+    "n_events": ("Dihentikan", "Discontinued"),
+    "note": ("Catatan", "Note"),
+    "agency_id": ("Kode unit", "Unit code"),
+    "name": ("Unit", "Unit"),
+    "population": ("Pengguna layanan", "Service users"),
+    "required": ("Sampel minimum", "Required sample"),
+    "achieved": ("Responden", "Respondents"),
+    "min_answered": ("Jawaban terendah per unsur", "Fewest answers per element"),
+    "shortfall": ("Kekurangan", "Shortfall"),
+    "adequate": ("Cukup", "Adequate"),
+    "n_respondents": ("Responden", "Respondents"),
+    "ikm": ("IKM", "IKM"),
+    "grade": ("Mutu", "Grade"),
+    "label_id": ("Kinerja", "Performance"),
+    "label_en": ("Kinerja", "Performance"),
+}
+"""Display labels of the columns the study bundles show in reports: (Bahasa Indonesia, English)."""
+
+
+def label_columns(table: pd.DataFrame, language: Language) -> pd.DataFrame:
+    """A copy of ``table`` with its known columns renamed for display in ``language``.
+
+    Examples
+    --------
+    >>> label_columns(pd.DataFrame({"year": [2024], "launched": [5]}), "id").columns.tolist()
+    ['Tahun', 'Diluncurkan']
+    """
+    check_language(language)
+    j = 0 if language == "id" else 1
+    return table.rename(
+        columns={c: COLUMN_LABELS[c][j] for c in table.columns if c in COLUMN_LABELS}
+    )
