@@ -48,6 +48,9 @@ if standard == "2004":
     raise ZeroDivisionError("planted failure")
 if standard == "2014":
     raise DataValidationError("planted bad data: column 'u1' holds text")
+if bootstrap == 13:
+    import os
+    os._exit(1)  # planted dead kernel (as when the OS kills it for memory)
 rows = pd.DataFrame([{
     "study": Path(output_dir).name, "level": "city", "unit": "all", "outcome": "ikm",
     "term": str(end_year), "estimate": 80.0 + bootstrap, "std_error": 1.0, "ci_lower": 78.04 + bootstrap,

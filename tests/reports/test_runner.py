@@ -128,6 +128,22 @@ def test_failure_is_atomic_and_reruns_are_incremental(tmp_path, tiny_setup, self
     assert executed.metadata.papermill.parameters["output_dir"] == str(study)
 
 
+def test_dead_kernel_is_one_line_and_keeps_the_last_good_report(tmp_path, tiny_setup):
+    nb_dir, _, make_params = tiny_setup
+    out = tmp_path / "reports"
+    (good,) = run_study(make_params(tmp_path / "ok", bootstrap=1), out=out, notebooks_dir=nb_dir)
+    assert good.status == "ok", good.error
+    html_before = (out / "tiny" / "service_quality.html").read_bytes()
+    (dead,) = run_study(make_params(tmp_path / "dead", bootstrap=13), out=out, notebooks_dir=nb_dir)
+    assert dead.status == "failed" and dead.exit_code == 1
+    assert dead.error.startswith(
+        "service_quality failed: the kernel died (out of memory or killed)"
+    )
+    assert "\n" not in dead.error
+    assert (out / "tiny" / "service_quality.html").read_bytes() == html_before
+    assert "DeadKernelError" in Path(dead.log_file).read_text()
+
+
 def test_kernel_is_quiet(tmp_path, tiny_setup, capfd):
     """No TCP-encryption, frozen-modules or progress-bar noise on the console."""
     nb_dir, _, make_params = tiny_setup
