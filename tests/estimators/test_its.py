@@ -46,7 +46,9 @@ def test_two_interventions_recover_planted_changes_exactly():
 
 def test_equals_statsmodels_hac_and_states_lag_rule():
     df = _monthly(noise=0.5)
-    res = interrupted_time_series(df, outcome="ikm", time="month", intervention="2018-01-01")
+    res = interrupted_time_series(
+        df, outcome="ikm", time="month", intervention="2018-01-01", se="hac"
+    )
     k = np.arange(60.0)
     after = (k >= 36).astype(float)
     X = np.column_stack([np.ones(60), k, after, (k - 36) * after])
@@ -129,3 +131,28 @@ def test_duplicate_periods_and_missing_column():
         "1 problem(s) in the input data:\n  - column 'skm': outcome='skm' is not a column of the "
         "data; pass one of the available columns; allowed: month, ikm"
     )
+
+
+def test_default_se_is_the_larger_of_corrected_hac_and_ols_and_holds_its_size():
+    df = _monthly(noise=0.5)
+    res = interrupted_time_series(df, outcome="ikm", time="month", intervention="2018-01-01")
+    k = np.arange(60.0)
+    after = (k >= 36).astype(float)
+    X = np.column_stack([np.ones(60), k, after, (k - 36) * after])
+    hac = sm.OLS(df["ikm"].to_numpy(), X).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True
+    )
+    ols = sm.OLS(df["ikm"].to_numpy(), X).fit()
+    assert res.std_error == pytest.approx(max(hac.bse[2], ols.bse[2]), abs=1e-10)
+    assert res.se_type.startswith("max per term of Newey–West HAC")
+    # size on 40 periods of independent noise: the default keeps close to 5%
+    rng = np.random.default_rng(0)
+    rejections = {"hac_max": 0, "hac": 0}
+    for _ in range(200):
+        d = pd.DataFrame({"t": np.arange(40)})
+        d["y"] = 50 + 0.2 * d["t"] + rng.normal(0, 1, 40)
+        for se in rejections:
+            r = interrupted_time_series(d, outcome="y", time="t", intervention=24, se=se)
+            rejections[se] += r.p_value < 0.05
+    assert rejections["hac_max"] / 200 < 0.09  # 5% + about 2.5 Monte-Carlo SE
+    assert rejections["hac"] > rejections["hac_max"]
