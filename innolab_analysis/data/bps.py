@@ -27,7 +27,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -36,17 +36,11 @@ from innolab_analysis.data._validate import _split, parse_numbers
 from innolab_analysis.data.headers import normalise_header
 from innolab_analysis.data.tables import PDRB_SECTORS, REGION_KINDS
 from innolab_analysis.errors import DataValidationError, ParamsError, Problem
+from innolab_analysis.options import BpsUnit as Unit
+from innolab_analysis.options import PriceBasis, RegionKind
 
 __all__ = ["BpsPdrb", "PriceBasis", "RegionKind", "Unit", "read_bps_pdrb"]
 
-PriceBasis = Literal["adhb", "adhk"]
-"""ADHB = atas dasar harga berlaku (current prices); ADHK = atas dasar harga konstan 2010."""
-
-RegionKind = Literal["kota", "kabupaten", "provinsi"]
-"""Kind of region (the ``regions.kind`` column)."""
-
-Unit = Literal["triliun", "miliar", "juta", "ribu"]
-"""Unit of the numbers in the BPS table (rupiah); the output is in Rp miliar."""
 
 _TO_MILIAR: dict[str, float] = {"triliun": 1000.0, "miliar": 1.0, "juta": 1e-3, "ribu": 1e-6}
 _YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0)?\s*(\*{0,3})\s*$")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal, get_args
+from typing import get_args
 
 import pandas as pd
 
@@ -23,19 +23,10 @@ from innolab_analysis.data._readers import FORMATS, UNSUPPORTED, read_raw
 from innolab_analysis.data._validate import cross_check, validate_table
 from innolab_analysis.data.tables import TABLES
 from innolab_analysis.errors import DataValidationError, Problem
+from innolab_analysis.options import TableName
 
 __all__ = ["Study", "TableName", "load_study", "read_table"]
 
-TableName = Literal[
-    "agencies",
-    "innovations",
-    "skm_responses",
-    "service_indicators",
-    "readiness",
-    "regions",
-    "pdrb_sectors",
-]
-"""Names of the tables a study may hold (the keys of ``TABLES``)."""
 
 TABLE_NAMES: tuple[str, ...] = get_args(TableName)
 

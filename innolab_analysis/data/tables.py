@@ -10,7 +10,8 @@ column declared here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+
+from innolab_analysis.options import DType
 
 __all__ = [
     "AGENCY_KINDS",
@@ -26,7 +27,6 @@ __all__ = [
     "TableSpec",
 ]
 
-DType = Literal["string", "int", "float", "bool", "date", "category"]
 
 AGENCY_KINDS: tuple[str, ...] = (
     "dinas",

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import EstimationError, ParamsError, check_option
+from innolab_analysis.options import SmallSample, Vcov
+from innolab_analysis.options import WildBootWeights as BootWeights
 
 __all__ = [
     "Demeaned",
@@ -42,22 +43,6 @@ __all__ = [
     "ols",
     "wild_cluster_bootstrap",
 ]
-
-Vcov = Literal["iid", "hc1", "cluster"]
-"""Analytic covariance types of :func:`ols`."""
-
-SmallSample = Literal["nested", "full", "none"]
-"""How absorbed fixed effects count in K of the factor (N−1)/(N−K), as R fixest ``ssc(fixef.K=)``.
-
-``"nested"`` (fixest's default): fixed effects nested in the cluster variable are not
-counted, the others are (levels − 1 each). ``"full"``: every fixed-effect level is
-counted, exactly as if the dummies were in the regression (statsmodels, linearmodels).
-``"none"``: only the explicit regressors are counted (pyfixest's default). Only the
-cluster-robust covariance distinguishes ``"nested"`` from ``"full"``.
-"""
-
-BootWeights = Literal["rademacher", "webb"]
-"""Weights of the wild cluster bootstrap."""
 
 
 def factorize(values) -> tuple[np.ndarray, int]:

@@ -17,11 +17,12 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from innolab_analysis.options import EffectLevel, Language, Severity
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -54,8 +55,6 @@ EFFECT_COLUMNS: tuple[str, ...] = (
     *SUMMARY_COLUMNS,
 )
 """Columns of the tidy effect rows that the comparative synthesis collects."""
-
-Severity = Literal["info", "warning", "error"]
 
 
 _EN_NUMBER = re.compile(r"(?<![\w.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)(?![\w]|[.,]\d)")
@@ -226,7 +225,7 @@ class EffectResult:
         return out.loc[:, list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
     def effect_rows(
-        self, *, study: str, unit: str = "all", level: Literal["agency", "city"] = "agency"
+        self, *, study: str, unit: str = "all", level: EffectLevel = "agency"
     ) -> pd.DataFrame:
         """The summary with study-level columns (:data:`EFFECT_COLUMNS`) for the synthesis."""
         out = self.summary()
@@ -242,7 +241,7 @@ class EffectResult:
         return tuple(d for d in self.diagnostics if d.severity != "info")
 
     # ------------------------------------------------------------------ plots
-    def plot(self, ax=None, *, language: Literal["id", "en"] = "en"):
+    def plot(self, ax=None, *, language: Language = "en"):
         """Draw the result on ``ax`` (created when None) and return the Axes."""
         from innolab_analysis._plotting import axes_or_new, plot_style
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -21,11 +20,9 @@ from innolab_analysis.estimators._linear import (
     wild_t_interval,
 )
 from innolab_analysis.estimators._result import EffectResult
+from innolab_analysis.options import DidVcov
 
 __all__ = ["DidResult", "DidVcov", "did"]
-
-DidVcov = Literal["iid", "hc1", "cluster", "wild"]
-"""Standard-error options of :func:`did` (``"wild"`` = wild cluster bootstrap p-value)."""
 
 
 @dataclass(frozen=True, kw_only=True)

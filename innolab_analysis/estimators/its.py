@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,8 @@ from innolab_analysis.errors import DataValidationError, ParamsError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._linear import check_option
 from innolab_analysis.estimators._result import Diagnostic, EffectResult, t_inference
+from innolab_analysis.options import HacSe as ItsSe
+from innolab_analysis.options import Seasonality
 
 __all__ = [
     "CLOSE_INTERVENTION_PERIODS",
@@ -24,11 +25,6 @@ __all__ = [
     "newey_west_lags",
 ]
 
-ItsSe = Literal["hac_max", "hac", "ols"]
-"""Standard errors of :func:`interrupted_time_series`."""
-
-Seasonality = Literal["month", "quarter"]
-"""Seasonal effects of :func:`interrupted_time_series` (or None)."""
 
 MIN_PRE_PERIODS = 8
 """Fewer pre-intervention periods than this attach a ``few_pre_periods`` diagnostic.

@@ -26,7 +26,7 @@ standard error of the estimator on the observed design.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -34,10 +34,9 @@ from scipy import stats
 
 from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
 from innolab_analysis.estimators._result import Bilingual
+from innolab_analysis.options import Language, PowerDesign
 
 __all__ = ["PowerDesign", "PowerResult", "minimum_detectable_effect"]
-
-PowerDesign = Literal["did", "staggered", "its"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class PowerResult:
     text: Bilingual
     diagnostic: str = ""
 
-    def plot(self, ax=None, *, language: Literal["id", "en"] = "en"):
+    def plot(self, ax=None, *, language: Language = "en"):
         """Power against effect size, with the target power and the MDE marked."""
         from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
 

@@ -36,7 +36,7 @@ Conventions (documented differences from R ``did`` are marked *):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,8 @@ from innolab_analysis.estimators._result import (
     EffectResult,
     normal_inference,
 )
+from innolab_analysis.options import AggregationKind, BasePeriod, ControlGroup, StaggeredMethod
+from innolab_analysis.options import StaggeredBootWeights as BootWeights
 
 __all__ = [
     "AggregationKind",
@@ -69,11 +71,6 @@ __all__ = [
     "staggered_did",
 ]
 
-ControlGroup = Literal["never_treated", "not_yet_treated"]
-StaggeredMethod = Literal["dr", "reg", "ipw"]
-BasePeriod = Literal["varying", "universal"]
-AggregationKind = Literal["simple", "group", "dynamic", "calendar"]
-BootWeights = Literal["mammen", "rademacher"]
 
 FEW_CLUSTERS = 30
 """Below this many clusters the influence-function SEs are flagged (a rule of thumb, not a law)."""

@@ -39,7 +39,7 @@ import difflib
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,8 @@ import pandas as pd
 from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
 from innolab_analysis.estimators._result import Bilingual, Diagnostic, EffectResult
 from innolab_analysis.estimators._synth_fit import fit_weights
+from innolab_analysis.options import Language, MissingPolicy, PredictorOp
+from innolab_analysis.options import SynthPlotKind as PlotKind
 
 __all__ = [
     "MissingPolicy",
@@ -58,14 +60,6 @@ __all__ = [
     "synthetic_control",
 ]
 
-PlotKind = Literal["paths", "gap", "placebo"]
-"""What :meth:`SyntheticControlResult.plot` draws."""
-
-PredictorOp = Literal["mean", "median"]
-"""How a predictor summarises its column over its periods."""
-
-MissingPolicy = Literal["raise", "drop"]
-"""What to do with donors that miss outcome values: raise, or drop those donors."""
 
 POSITIVE_WEIGHT = 1e-3
 """Donors with a weight above this take part in the leave-one-out refits."""
@@ -263,7 +257,7 @@ class SyntheticControlResult(EffectResult):
     leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     leave_one_out_paths: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def plot(self, ax=None, *, kind: PlotKind = "paths", language: Literal["id", "en"] = "en"):
+    def plot(self, ax=None, *, kind: PlotKind = "paths", language: Language = "en"):
         """Draw the paths, the gap, or the placebo gaps; return the Axes.
 
         Parameters

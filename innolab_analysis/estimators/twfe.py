@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,11 +22,9 @@ from innolab_analysis.estimators._linear import (
     wild_t_interval,
 )
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
+from innolab_analysis.options import DidVcov as TwfeVcov
 
 __all__ = ["TwfeResult", "TwfeVcov", "twfe"]
-
-TwfeVcov = Literal["cluster", "hc1", "iid", "wild"]
-"""Standard-error options of :func:`twfe`."""
 
 
 @dataclass(frozen=True, kw_only=True)

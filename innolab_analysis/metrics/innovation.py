@@ -15,7 +15,6 @@ mix, not in coverage, flow or stock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,6 +22,7 @@ import pandas as pd
 from innolab_analysis.data.tables import IID_STAGES, LABINOV_STAGES
 from innolab_analysis.errors import DataValidationError, InnolabError, Problem
 from innolab_analysis.metrics.standards import check_option
+from innolab_analysis.options import FlowBy, FunnelScheme, MixDimension
 
 __all__ = [
     "FunnelScheme",
@@ -36,11 +36,6 @@ __all__ = [
     "time_to_launch",
 ]
 
-FunnelScheme = Literal["iid", "labinov"]
-"""Stage scheme of :func:`innovation_funnel`: IID *tahapan inovasi* or LAN's Labinov 5D."""
-
-MixDimension = Literal["origin", "form", "digital"]
-"""Columns :func:`innovation_mix` can break down by."""
 
 _DATE_COLS = ("proposed_on", "trial_on", "launched_on", "discontinued_on", "established_on")
 _MAX_SHOWN = 10
@@ -471,7 +466,7 @@ def innovation_mix(
 
 
 def time_to_launch(
-    innovations: pd.DataFrame, *, by: Literal["proposal_year"] | None = "proposal_year"
+    innovations: pd.DataFrame, *, by: FlowBy | None = "proposal_year"
 ) -> pd.DataFrame:
     """Days from proposal (``proposed_on``) to penerapan (``launched_on``).
 
@@ -503,7 +498,7 @@ def time_to_launch(
     (2019, 20.0)
     """
     if by is not None:
-        check_option("by", by, Literal["proposal_year"])
+        check_option("by", by, FlowBy)
     _need(innovations, "innovations", ["proposed_on", "launched_on"])
     inn = _dates(innovations, "innovations")
     days = (inn["launched_on"] - inn["proposed_on"]).dt.days

@@ -5,19 +5,16 @@ Labels come in Indonesian (``language="id"``) or English (``"en"``).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
 from innolab_analysis._plotting import axes_or_new, plot_style
 from innolab_analysis.errors import InnolabError
 from innolab_analysis.metrics.standards import SkmStandard, StandardName, check_option, get_standard
+from innolab_analysis.options import Language
 
 __all__ = ["plot_coverage", "plot_element_heatmap", "plot_funnel", "plot_ikm"]
 
-Language = Literal["id", "en"]
-"""Language of plot labels."""
 
 GRADE_COLORS = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027"}
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -39,6 +38,7 @@ from innolab_analysis.errors import (
     check_option,
     close_names,
 )
+from innolab_analysis.options import Boundary, GrowthKind, KlassenKind, Language, ShiftShareMethod
 
 __all__ = [
     "KLASSEN_QUADRANTS",
@@ -52,10 +52,6 @@ __all__ = [
     "williamson_index",
 ]
 
-ShiftShareMethod = Literal["classic", "esteban_marquillas"]
-GrowthKind = Literal["geometric", "arithmetic"]
-Boundary = Literal["ge", "gt"]
-KlassenKind = Literal["region", "sector"]
 
 KLASSEN_QUADRANTS: dict[str, tuple[str, str]] = {
     "I": ("Maju dan tumbuh pesat", "Developed and fast-growing"),
@@ -744,7 +740,7 @@ class KlassenResult:
     boundary: Boundary
     kind: KlassenKind = "region"
 
-    def plot(self, ax=None, *, language: Literal["id", "en"] = "en"):
+    def plot(self, ax=None, *, language: Language = "en"):
         """Quadrant scatter with the reference lines; returns the Axes."""
         from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,8 @@ from innolab_analysis.metrics.standards import (
     check_option,
     get_standard,
 )
+from innolab_analysis.options import Frequency as PanelFrequency
+from innolab_analysis.options import PanelEngine
 
 __all__ = [
     "PanelEngine",
@@ -64,11 +66,6 @@ __all__ = [
     "skm_stats_streaming",
 ]
 
-PanelEngine = Literal["duckdb", "arrow", "dask"]
-"""How :func:`ikm_panel` scans Parquet responses: DuckDB, pyarrow batches in one process, or Dask."""
-
-PanelFrequency = Literal["semester", "year"]
-"""Period lengths of :func:`ikm_panel` (the same as :data:`innolab_analysis.studies.panel.Frequency`)."""
 
 _FANIN = 8  # statistics tables combined per node of the tree reduction
 

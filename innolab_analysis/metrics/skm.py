@@ -20,7 +20,6 @@ from __future__ import annotations
 import glob as _glob
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -35,6 +34,7 @@ from innolab_analysis.metrics.standards import (
     get_standard,
     round_half_up,
 )
+from innolab_analysis.options import Language, SampleSizeMethod
 
 __all__ = [
     "KREJCIE_MORGAN_TABLE",
@@ -49,8 +49,6 @@ __all__ = [
     "weakest_elements",
 ]
 
-SampleSizeMethod = Literal["formula", "table"]
-"""How :func:`krejcie_morgan` gets the sample size."""
 
 _ALLOWED_ANSWERS = "integers 1-4 (1 = tidak baik ... 4 = sangat baik) or blank"
 _MAX_SHOWN = 10
@@ -841,7 +839,7 @@ def skm_label(
     value,
     standard: StandardName | SkmStandard = "2017",
     *,
-    language: Literal["id", "en"] = "id",
+    language: Language = "id",
     rule: GradeRule = "round_then_classify",
 ):
     """The *kinerja unit pelayanan* label of an index (Sangat baik … Tidak baik; English: Very good … Very poor).
@@ -853,7 +851,7 @@ def skm_label(
     >>> skm_label(91.48), skm_label(91.48, language="en")
     ('Sangat baik', 'Very good')
     """
-    check_option("language", language, Literal["id", "en"])
+    check_option("language", language, Language)
     idx, std, scalar = _grade_positions(value, standard, rule)
     labels = np.array([b.label_id if language == "id" else b.label_en for b in std.bands])[idx]
     return str(labels) if scalar else labels

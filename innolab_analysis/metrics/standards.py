@@ -29,11 +29,11 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
 
 import numpy as np
 
 from innolab_analysis.errors import InnolabError, check_option
+from innolab_analysis.options import GradeRule, StandardName, WeightsMode
 
 __all__ = [
     "STANDARDS",
@@ -46,15 +46,6 @@ __all__ = [
     "get_standard",
     "round_half_up",
 ]
-
-StandardName = Literal["2017", "2014", "2004"]
-"""Names of the SKM/IKM standards in :data:`STANDARDS`."""
-
-WeightsMode = Literal["exact", "printed"]
-"""``"exact"``: 1/number of elements; ``"printed"``: the rounded weight the regulation prints."""
-
-GradeRule = Literal["round_then_classify", "classify_unrounded"]
-"""How an index is mapped to a grade across the gaps of the interval table."""
 
 
 def round_half_up(value, decimals: int = 2):

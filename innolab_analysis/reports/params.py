@@ -45,6 +45,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from innolab_analysis.errors import ParamsError, Problem
+from innolab_analysis.options import (
+    ControlGroup,
+    CovidHandling,
+    Frequency,
+    ImpactOutcome,
+    Language,
+    NotebookName,
+)
+from innolab_analysis.options import StaggeredMethod as DidMethod
+from innolab_analysis.options import StandardName as SkmStandard
 
 __all__ = [
     "COMMON_KEYS",
@@ -71,28 +81,6 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- options
-Language = Literal["id", "en"]
-"""Language of the report: Bahasa Indonesia or English."""
-SkmStandard = Literal["2017", "2014", "2004"]
-"""SKM/IKM regulation: Permen PANRB 14/2017, 16/2014 (legacy) or KepMenPAN 25/2004."""
-Frequency = Literal["semester", "year"]
-"""Period of aggregation for survey and indicator series."""
-ImpactOutcome = Literal["ikm", "processing_days"]
-"""Outcome of the innovation-impact study."""
-ControlGroup = Literal["never_treated", "not_yet_treated"]
-"""Comparison group of the staggered difference-in-differences."""
-DidMethod = Literal["dr", "reg", "ipw"]
-"""Estimation method of the group-time ATTs (doubly robust, outcome regression, IPW)."""
-CovidHandling = Literal["dummy", "exclude", "none"]
-"""How the 2020–2021 COVID-19 shock enters the city-level models."""
-NotebookName = Literal[
-    "service_quality",
-    "innovation_portfolio",
-    "innovation_impact",
-    "city_spillover",
-    "comparative_synthesis",
-]
-"""The study notebooks, in the order the runner executes them."""
 
 COMMON_KEYS: tuple[str, ...] = ("language", "data_dir", "start_year", "end_year")
 """Top-level keys passed to every notebook that declares them."""

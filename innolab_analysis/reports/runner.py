@@ -29,9 +29,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from innolab_analysis.errors import ParamsError, Problem
+from innolab_analysis.options import RunStatus
 from innolab_analysis.reports.params import (
     NOTEBOOK_MODELS,
     StudyConfig,
@@ -49,9 +50,6 @@ __all__ = [
     "run_study",
     "validate_all",
 ]
-
-RunStatus = Literal["ok", "failed", "skipped"]
-"""Outcome of one notebook run: published, failed (previous report kept) or unchanged."""
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 """The study notebooks shipped with the repository."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
 
 import pandas as pd
 
 from innolab_analysis.errors import check_option
+from innolab_analysis.options import Language
 
 __all__ = [
     "COLUMN_LABELS",
@@ -33,9 +33,6 @@ __all__ = [
     "pick",
     "study_table",
 ]
-
-Language = Literal["id", "en"]
-"""Language of the narrative: Bahasa Indonesia (``id``) or English (``en``)."""
 
 
 def check_choice(name: str, value: object, alias: object, hint: str = "") -> None:

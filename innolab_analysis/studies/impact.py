@@ -23,7 +23,7 @@ only displays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ from scipy import stats
 
 from innolab_analysis.errors import EstimationError, ParamsError, Problem, check_option
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
+from innolab_analysis.options import ControlGroup, Frequency, ImpactOutcome
+from innolab_analysis.options import StaggeredMethod as DidMethod
 from innolab_analysis.studies._narrative import (
     Language,
     agency_names,
@@ -48,11 +50,6 @@ from innolab_analysis.studies._narrative import (
 
 __all__ = ["ImpactOutcome", "ImpactStudy", "Moderation", "impact_study"]
 
-ImpactOutcome = Literal["ikm", "processing_days"]
-"""Outcomes of the impact study: the IKM (higher is better) or processing days (lower is better)."""
-Frequency = Literal["semester", "year"]
-ControlGroup = Literal["never_treated", "not_yet_treated"]
-DidMethod = Literal["dr", "reg", "ipw"]
 
 SECTIONS: tuple[str, ...] = (
     "data",

@@ -9,18 +9,17 @@ turns the second into the first, with explicit, documented rules.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
 
 from innolab_analysis.data.tables import SERVICE_INDICATORS
 from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.options import Frequency
 
 __all__ = ["Frequency", "agency_panel", "period_start"]
 
-Frequency = Literal["semester", "year"]
-"""Period lengths of the agency panel."""
 
 _MONTHS = {"semester": 6, "year": 12}
 _SHOWN = 5

@@ -19,13 +19,14 @@ the notebook only displays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import DataValidationError, ParamsError, Problem, check_option
 from innolab_analysis.estimators._result import EFFECT_COLUMNS, Bilingual, Diagnostic
+from innolab_analysis.options import Frequency
 from innolab_analysis.studies._narrative import (
     Language,
     agency_names,
@@ -40,8 +41,6 @@ from innolab_analysis.studies._narrative import (
 
 __all__ = ["SERVICE_SECTIONS", "ServiceQuality", "service_quality"]
 
-Frequency = Literal["semester", "year"]
-"""Aggregation period of the IKM."""
 
 SERVICE_SECTIONS: tuple[str, ...] = ("data", "city", "agencies", "elements", "sample")
 """Narrative sections of :meth:`ServiceQuality.markdown`, in notebook order."""

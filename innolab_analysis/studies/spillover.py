@@ -31,7 +31,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,9 @@ from innolab_analysis.metrics.regional import (
     gravity_interaction,
     location_quotient,
 )
+from innolab_analysis.options import CovidHandling, GravityMass, Language, SpilloverSection
+from innolab_analysis.options import HacSe as LinkageSE
+from innolab_analysis.options import SpilloverPlotKind as PlotKind
 from innolab_analysis.studies._narrative import fmt_ci, fmt_num, pick
 
 __all__ = [
@@ -73,10 +76,6 @@ __all__ = [
     "spillover_study",
 ]
 
-CovidHandling = Literal["dummy", "exclude", "none"]
-PlotKind = Literal["linkage", "synth", "sectors", "gravity"]
-GravityMass = Literal["population", "population_pdrb"]
-LinkageSE = Literal["hac_max", "hac", "ols"]
 
 GERBANGKERTOSUSILA: dict[str, str] = {
     "3525": "Kabupaten Gresik",
@@ -144,9 +143,6 @@ _LABELS = {
 
 _REGION_COLUMNS = ("region_code", "region_name", "kind", "year", "pdrb_adhk", "population")
 
-SpilloverSection = Literal[
-    "design", "verdict", "linkage", "synth", "gravity", "capture", "diagnostics"
-]
 SPILLOVER_SECTIONS: tuple[str, ...] = get_args(SpilloverSection)
 """Narrative sections of :meth:`SpilloverResult.markdown`, in notebook order."""
 
@@ -273,7 +269,7 @@ class SpilloverResult(EffectResult):
         ax=None,
         *,
         kind: PlotKind = "linkage",
-        language: Literal["id", "en"] = "en",
+        language: Language = "en",
     ):
         """Draw one view of the study and return the Axes.
 
@@ -288,7 +284,7 @@ class SpilloverResult(EffectResult):
         language : {"id", "en"}
         """
         check_option("kind", kind, PlotKind)
-        check_option("language", language, Literal["id", "en"])
+        check_option("language", language, Language)
         from innolab_analysis._plotting import axes_or_new, plot_style
 
         with plot_style():
@@ -297,7 +293,7 @@ class SpilloverResult(EffectResult):
         return ax
 
     # ------------------------------------------------------------------ narrative
-    def markdown(self, section: str, language: Literal["id", "en"] = "id") -> str:
+    def markdown(self, section: str, language: Language = "id") -> str:
         """The narrative of one section (Markdown with a ``##`` heading), numbers quoted.
 
         Parameters
@@ -319,20 +315,20 @@ class SpilloverResult(EffectResult):
         >>> res.markdown("gravity", "en").splitlines()[0]
         '## Gravity interaction'
         """
-        check_option("language", language, Literal["id", "en"])
+        check_option("language", language, Language)
         check_option("section", section, SpilloverSection)
         heading = "## " + _HEADINGS[section][0 if language == "id" else 1]
         return heading + "\n\n" + getattr(self, f"_md_{section}")(language)
 
-    def terms_table(self, language: Literal["id", "en"] = "id") -> pd.DataFrame:
+    def terms_table(self, language: Language = "id") -> pd.DataFrame:
         """The linkage (and ``sc_gap``) terms for display: column names in ``language``, 3 decimals."""
-        check_option("language", language, Literal["id", "en"])
+        check_option("language", language, Language)
         cols = ["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
         return self.terms[cols].rename(columns=_column_names(language)).round(3)
 
-    def trends_table(self, language: Literal["id", "en"] = "id") -> pd.DataFrame:
+    def trends_table(self, language: Language = "id") -> pd.DataFrame:
         """The capture indicators' before/after means and trends for display (4 decimals)."""
-        check_option("language", language, Literal["id", "en"])
+        check_option("language", language, Language)
         return self.trends.rename(columns=_column_names(language)).round(4)
 
     def _md_design(self, language: str) -> str:
@@ -1531,9 +1527,9 @@ class RegionalContext:
     start_year: int
     end_year: int
 
-    def markdown(self, language: Literal["id", "en"] = "id") -> str:
+    def markdown(self, language: Language = "id") -> str:
         """The section (Markdown with a ``##`` heading), numbers quoted in ``language``."""
-        check_option("language", language, Literal["id", "en"])
+        check_option("language", language, Language)
         ids = language == "id"
         where = self.province.removeprefix("Provinsi ").strip()
         heading = pick(
@@ -1563,7 +1559,7 @@ class RegionalContext:
             )
         return f"## {heading}\n\n{text}"
 
-    def plot(self, ax=None, *, language: Literal["id", "en"] = "en"):
+    def plot(self, ax=None, *, language: Language = "en"):
         """The Klassen quadrant chart; returns the Axes."""
         from innolab_analysis._plotting import axes_or_new
 

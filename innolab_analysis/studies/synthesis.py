@@ -12,7 +12,6 @@ designs agree (a reconciliation table with the usual reasons they differ).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +19,7 @@ from scipy import stats
 
 from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
+from innolab_analysis.options import Language, PoolModel, SynthesisSection
 
 __all__ = [
     "PooledEffect",
@@ -32,7 +32,6 @@ __all__ = [
     "reconcile_designs",
 ]
 
-Language = Literal["id", "en"]
 
 # Why two designs can disagree, keyed by the method names the estimators use.
 _REASONS: dict[frozenset[str], tuple[str, str]] = {
@@ -295,7 +294,7 @@ class PooledEffect:
 
 
 def pool_effects(
-    effects: pd.DataFrame, *, model: Literal["random", "fixed"] = "random", level: float = 0.95
+    effects: pd.DataFrame, *, model: PoolModel = "random", level: float = 0.95
 ) -> PooledEffect:
     """Pool independent effects (inverse-variance; DerSimonian–Laird random effects).
 
@@ -451,7 +450,7 @@ class Synthesis:
 
     def markdown(
         self,
-        section: Literal["studies", "designs", "ranking", "reconciliation"],
+        section: SynthesisSection,
         language: Language,
     ) -> str:
         """The narrative of one section, quoting the computed numbers."""
