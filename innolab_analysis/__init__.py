@@ -85,6 +85,14 @@ __getattr__, __dir__, __all__ = attach(
         "spillover_study": ".studies.spillover",
         "comparative_synthesis": ".studies.synthesis",
         "collect_effects": ".studies.effects",
+        "record_effects": ".studies.effects",
+        "record_results": ".studies.effects",
+        "StudyResult": ".studies._contract",
+        "Finding": ".studies._contract",
+        # display and text
+        "ReportTable": ".display",
+        "ReportFigure": ".display",
+        "tr": ".l10n",
         # reports
         "load_params": ".reports.params",
         "run_study": ".reports.runner",

@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _say(f"ok  {cfg.path.name}: study '{cfg.study}', {', '.join(cfg.notebooks)}")
             return 0
         if args.command == "publish":
-            from innolab_analysis.reports.publish import build_index
+            from innolab_analysis.reports.index import build_index
 
             _say(f"index: {build_index(args.out, language=args.language)}")
             return 0

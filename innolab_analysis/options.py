@@ -56,6 +56,7 @@ __all__ = [
     "StandardName",
     "SynthPlotKind",
     "TableName",
+    "Timezone",
     "Vcov",
     "WeightsMode",
     "WildBootWeights",
@@ -80,6 +81,9 @@ NotebookName = Literal[
     "comparative_synthesis",
 ]
 """The study notebooks, in the order the runner executes them."""
+
+Timezone = Literal["Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura"]
+"""Indonesia's time zones: WIB (Jakarta, Pontianak), WITA (Makassar), WIT (Jayapura)."""
 
 Severity = Literal["info", "warning", "error"]
 """How much a diagnostic matters: to know, to read before trusting a number, or fatal."""

@@ -10,7 +10,7 @@ import yaml
 # conda-forge spells a few packages differently from PyPI.
 CONDA_NAMES = {"duckdb": "python-duckdb"}
 # PyPI extras that conda-forge ships as separate packages.
-EXTRAS = {"dask[distributed]": ["dask", "distributed"]}
+EXTRAS = {"dask[distributed]": ["dask", "distributed"], "psycopg[binary]": ["psycopg"]}
 
 
 def _split(req: str) -> tuple[str, str]:

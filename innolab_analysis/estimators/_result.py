@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from innolab_analysis import l10n
 from innolab_analysis.options import EffectLevel, Language, Severity
 
 __all__ = [
@@ -79,26 +80,16 @@ def localise_numbers(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Bilingual:
-    """A sentence in Bahasa Indonesia (``id``) and English (``en``).
+class Bilingual(l10n.Bilingual):
+    """Legacy: a sentence written with English number formatting in both languages.
 
-    Write both with English number formatting; the Indonesian text is
-    converted to the Indonesian convention (decimal comma) on creation.
+    The Indonesian text is converted to the decimal comma on creation. New
+    text comes from the message catalog (:func:`innolab_analysis.l10n.bilingual`),
+    already localised; this class goes once every sentence has moved there.
     """
-
-    id: str
-    en: str
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", localise_numbers(self.id))
-
-    def __str__(self) -> str:
-        return f"{self.id}\n\n{self.en}"
-
-    def __getitem__(self, language: str) -> str:
-        if language not in ("id", "en"):
-            raise KeyError(f"language must be 'id' or 'en', got {language!r}")
-        return getattr(self, language)
 
 
 @dataclass(frozen=True)
@@ -116,7 +107,7 @@ class Diagnostic:
 
     code: str
     severity: Severity
-    message: Bilingual
+    message: l10n.Bilingual
 
     def __str__(self) -> str:
         return f"[{self.severity}] {self.code}: {self.message.en}"
@@ -189,7 +180,7 @@ class EffectResult:
     n_obs: int
     se_type: str
     terms: pd.DataFrame
-    text: Bilingual
+    text: l10n.Bilingual
     diagnostics: tuple[Diagnostic, ...] = ()
     level: float = 0.95
     title: str = field(default="")

@@ -4,8 +4,10 @@
   every notebook parameter's type, default and help) and safe YAML validation.
 * :mod:`~innolab_analysis.reports.runner` — run one study (:func:`run_study`) or
   many in parallel (:func:`run_batch`, process pool or Dask).
-* :mod:`~innolab_analysis.reports.publish` — self-contained HTML reports, atomic
-  writes and ``index.html`` (:func:`build_index`).
+* :mod:`~innolab_analysis.reports.render` — one executed notebook as a self-contained
+  HTML report (:func:`render_report`).
+* :mod:`~innolab_analysis.reports.publish` — atomic writes and the status of each run.
+* :mod:`~innolab_analysis.reports.index` — ``index.html`` (:func:`build_index`).
 * :mod:`~innolab_analysis.reports.provenance` — hashes, git state, versions.
 
 The ``innolab`` command (:mod:`innolab_analysis.cli`) drives them.
@@ -24,8 +26,8 @@ __getattr__, __dir__, __all__ = attach(
         "run_batch": ".runner",
         "validate_all": ".runner",
         "NotebookRun": ".runner",
-        "build_index": ".publish",
-        "render_report": ".publish",
+        "build_index": ".index",
+        "render_report": ".render",
         "collect_provenance": ".provenance",
     },
 )

@@ -52,6 +52,7 @@ from innolab_analysis.options import (
     ImpactOutcome,
     Language,
     NotebookName,
+    Timezone,
 )
 from innolab_analysis.options import StaggeredMethod as DidMethod
 from innolab_analysis.options import StandardName as SkmStandard
@@ -82,10 +83,10 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- options
 
-COMMON_KEYS: tuple[str, ...] = ("language", "data_dir", "start_year", "end_year")
+COMMON_KEYS: tuple[str, ...] = ("language", "timezone", "data_dir", "start_year", "end_year")
 """Top-level keys passed to every notebook that declares them."""
 
-_RUNNER_KEYS = ("output_dir",)
+_RUNNER_KEYS = ("output_dir", "study_id")
 
 
 # ----------------------------------------------------------------------------- models
@@ -111,12 +112,28 @@ def _language() -> Any:
     return Field("id", description="Language of the report: 'id' (Bahasa Indonesia) or 'en'.")
 
 
+def _study_id() -> Any:
+    return Field(
+        "interactive", description="Study id (set by the runner: the study's 'study' key)."
+    )
+
+
+def _timezone() -> Any:
+    return Field(
+        "Asia/Jakarta",
+        description="Time zone of the dates and times in the report: Asia/Jakarta (WIB), "
+        "Asia/Pontianak (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).",
+    )
+
+
 class ServiceQualityParams(_NotebookParams):
     """Parameters of ``notebooks/service_quality.ipynb`` (SKM/IKM by agency and period)."""
 
     data_dir: str = _data_dir()
     output_dir: str = _output_dir()
+    study_id: str = _study_id()
     language: Language = _language()
+    timezone: Timezone = _timezone()
     start_year: int = Field(2015, description="First year of the survey series.")
     end_year: int = Field(2024, description="Last year of the survey series.")
     standard: SkmStandard = Field(
@@ -133,7 +150,9 @@ class InnovationPortfolioParams(_NotebookParams):
 
     data_dir: str = _data_dir()
     output_dir: str = _output_dir()
+    study_id: str = _study_id()
     language: Language = _language()
+    timezone: Timezone = _timezone()
     start_year: int = Field(2015, description="First year of the portfolio.")
     end_year: int = Field(2024, description="Last year of the portfolio.")
     rubric: str = Field(
@@ -146,7 +165,9 @@ class InnovationImpactParams(_NotebookParams):
 
     data_dir: str = _data_dir()
     output_dir: str = _output_dir()
+    study_id: str = _study_id()
     language: Language = _language()
+    timezone: Timezone = _timezone()
     outcome: ImpactOutcome = Field("ikm", description="Outcome: 'ikm' or 'processing_days'.")
     frequency: Frequency = Field("semester", description="Period of the agency panel.")
     control_group: ControlGroup = Field(
@@ -168,7 +189,9 @@ class CitySpilloverParams(_NotebookParams):
 
     data_dir: str = _data_dir()
     output_dir: str = _output_dir()
+    study_id: str = _study_id()
     language: Language = _language()
+    timezone: Timezone = _timezone()
     satellite: str = Field(
         "3576", description="Region code of the satellite city (Kota Mojokerto)."
     )
@@ -193,10 +216,12 @@ class ComparativeSynthesisParams(_NotebookParams):
     """Parameters of ``notebooks/comparative_synthesis.ipynb`` (all effects side by side)."""
 
     output_dir: str = _output_dir()
+    study_id: str = _study_id()
     results_dir: str = Field(
         "", description="Reports folder to collect effects from (empty: the parent of output_dir)."
     )
     language: Language = _language()
+    timezone: Timezone = _timezone()
 
 
 NOTEBOOK_MODELS: dict[str, type[_NotebookParams]] = {
@@ -212,6 +237,9 @@ HELP_ID: dict[str, str] = {
     "data_dir": "Folder tabel studi (jalur relatif: terhadap berkas parameter).",
     "output_dir": "Folder keluaran run ini (diisi oleh runner: reports/<studi>).",
     "language": "Bahasa laporan: 'id' (Bahasa Indonesia) atau 'en' (Inggris).",
+    "study_id": "Kode studi (diisi oleh runner: kunci 'study' berkas parameter).",
+    "timezone": "Zona waktu tanggal dan jam dalam laporan: Asia/Jakarta (WIB), "
+    "Asia/Pontianak (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).",
     "start_year": "Tahun pertama.",
     "end_year": "Tahun terakhir.",
     "standard": "Peraturan SKM yang menentukan unsur dan interval mutu.",
@@ -273,6 +301,7 @@ class _StudyModel(BaseModel):
     )
     title: str = Field("", description="Title shown in the reports and the index.")
     language: Language = _language()
+    timezone: Timezone = _timezone()
     data_dir: str = Field(description="Folder with the study tables, relative to this file.")
     start_year: int | None = Field(None, description="First year (passed to every notebook).")
     end_year: int | None = Field(None, description="Last year (passed to every notebook).")
@@ -314,6 +343,8 @@ class StudyConfig:
         """The parameters injected into ``notebook``, with ``output_dir`` set."""
         values = self.notebooks[notebook].model_dump()
         values["output_dir"] = str(Path(output_dir).resolve())
+        if "study_id" in values:
+            values["study_id"] = self.study
         return values
 
 

@@ -42,7 +42,7 @@ PACKAGES: tuple[str, ...] = (
     "seaborn",
     "pyarrow",
     "duckdb",
-    "pandera",
+    "babel",
     "pydantic",
     "papermill",
     "nbconvert",

@@ -280,7 +280,7 @@ def run_study(
         if progress is not None:
             progress(progress_line(run, out))
     if build_index:
-        from innolab_analysis.reports.publish import build_index as _build
+        from innolab_analysis.reports.index import build_index as _build
 
         _build(out)
     return tuple(runs)
@@ -325,7 +325,7 @@ def _run_notebook(
     force: bool,
     timeout: int,
 ) -> NotebookRun:
-    from innolab_analysis.reports import publish
+    from innolab_analysis.reports import index, publish, render
     from innolab_analysis.reports.provenance import collect_provenance, run_key
 
     t0 = time.perf_counter()
@@ -352,7 +352,7 @@ def _run_notebook(
                 "skipped",
                 time.perf_counter() - t0,
                 report=str(html_path),
-                headline=tuple(publish.headline(out, cfg.study, nb)),
+                headline=tuple(index.headline(out, cfg.study, nb)),
             )
             publish.write_status(
                 out,
@@ -386,7 +386,7 @@ def _run_notebook(
             key=key,
         )
         help_text = parameter_help(nb, params.get("language", cfg.language))
-        page = publish.render_report(
+        page = render.render_report(
             executed_nb,
             study=cfg.study,
             notebook=nb,
@@ -455,7 +455,7 @@ def _run_notebook(
         "ok",
         duration,
         report=str(html_path),
-        headline=tuple(publish.headline(out, cfg.study, nb)),
+        headline=tuple(index.headline(out, cfg.study, nb)),
     )
 
 
@@ -534,7 +534,7 @@ def run_batch(
     -------
     tuple of NotebookRun
     """
-    from innolab_analysis.reports.publish import build_index
+    from innolab_analysis.reports.index import build_index
 
     validate_all(params_files, notebooks_dir=notebooks_dir)
     out_p = Path(out).resolve()

@@ -17,7 +17,15 @@ import pandas as pd
 from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
 
-__all__ = ["NUMERIC_EFFECT_COLUMNS", "collect_effects", "effects_path", "record_effects"]
+__all__ = [
+    "NUMERIC_EFFECT_COLUMNS",
+    "collect_effects",
+    "effects_path",
+    "findings_path",
+    "read_findings",
+    "record_effects",
+    "record_results",
+]
 
 NUMERIC_EFFECT_COLUMNS: tuple[str, ...] = (
     "estimate",
@@ -33,6 +41,74 @@ NUMERIC_EFFECT_COLUMNS: tuple[str, ...] = (
 def effects_path(output_dir: str | Path, notebook: str) -> Path:
     """Where the effect rows of ``notebook`` live: ``<output_dir>/effects/<notebook>.csv``."""
     return Path(output_dir) / "effects" / f"{notebook}.csv"
+
+
+def findings_path(output_dir: str | Path, notebook: str) -> Path:
+    """Where the summary findings of ``notebook`` live: ``<output_dir>/findings/<notebook>.json``."""
+    return Path(output_dir) / "findings" / f"{notebook}.json"
+
+
+def _atomic_text(target: Path, text: str) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def record_results(result, output_dir: str | Path, *, notebook: str, study: str) -> list[Path]:
+    """Record what a study notebook found: its effect rows and its summary findings.
+
+    Writes ``effects/<notebook>.csv`` (:func:`record_effects`) and
+    ``findings/<notebook>.json`` (the findings in both languages, for the index
+    headline and the comparative synthesis), each atomically.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study's result (``effect_rows(study)`` and ``findings(language)``).
+    output_dir : str or Path
+        The notebook's ``output_dir`` parameter.
+    notebook : str
+        Name of the recording notebook.
+    study : str
+        The study id (the notebook's ``study_id`` parameter).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import json
+
+    written = [record_effects(result.effect_rows(study), output_dir, notebook=notebook)]
+    payload = {
+        "study": study,
+        "notebook": notebook,
+        "findings": {lang: [f.as_dict() for f in result.findings(lang)] for lang in ("id", "en")},
+    }
+    text = json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False)
+    written.append(_atomic_text(findings_path(output_dir, notebook), text))
+    return written
+
+
+def read_findings(output_dir: str | Path, notebook: str) -> dict | None:
+    """The findings a notebook recorded (None when there are none or the file is unreadable)."""
+    import json
+
+    path = findings_path(output_dir, notebook)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _check(rows: pd.DataFrame, where: str) -> list[Problem]:

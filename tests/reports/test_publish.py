@@ -11,13 +11,9 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from innolab_analysis.reports.publish import (
-    atomic_write,
-    build_index,
-    headline,
-    render_report,
-    write_status,
-)
+from innolab_analysis.reports.index import build_index, headline
+from innolab_analysis.reports.publish import atomic_write, write_status
+from innolab_analysis.reports.render import render_report
 
 PROVENANCE = {
     "versions": {"innolab-analysis": "0.1.0", "python": "3.11.7", "pandas": "3.1.1"},
