@@ -229,10 +229,20 @@ def _soup(fragments: list[str]):
 
 
 def _wrap_tables(soup) -> None:
-    """Every table inside a ``.table-scroll`` box, so none is wider than the page."""
+    """Every table inside a ``.table-scroll`` box, so none is wider than the page.
+
+    The box can take keyboard focus (so a keyboard can scroll it) and is a
+    region named by the table's caption when it has one.
+    """
     for table in soup.find_all("table"):
         if table.find_parent(class_="table-scroll") is None:
             table.wrap(soup.new_tag("div", attrs={"class": "table-scroll"}))
+    for box in soup.find_all(class_="table-scroll"):
+        box["tabindex"] = "0"
+        caption = box.find("caption")
+        if caption is not None and caption.get_text(strip=True):
+            box["role"] = "region"
+            box["aria-label"] = caption.get_text(" ", strip=True)
 
 
 def _shift_headings(soup, top: int) -> None:

@@ -295,7 +295,7 @@ def test_wide_tables_scroll_inside_their_own_box():
     ]
     nb.cells = [cell]
     html = render(nb=nb)
-    assert '<div class="table-scroll"><table><tbody><tr><td>x</td>' in html
+    assert '<div class="table-scroll" tabindex="0"><table><tbody><tr><td>x</td>' in html
     assert "color: red" not in html and "T_x" not in html
 
 
