@@ -423,3 +423,21 @@ def axe(axe_source):
 def hostile_payloads() -> tuple[str, ...]:
     """The hostile-content corpus (``{server}``: a local URL that must receive nothing)."""
     return HOSTILE_PAYLOADS
+
+
+@pytest.fixture(scope="session")
+def free_text():
+    """``free_text() -> {table: [free-text columns]}``."""
+    return free_text_columns
+
+
+@pytest.fixture(name="hostile_value", scope="session")
+def _hostile_value():
+    """``hostile_value(original, n, server) -> str``."""
+    return hostile_value
+
+
+@pytest.fixture(scope="session")
+def demo_params_file():
+    """``demo_params_file(tmp, study=, language=, data_dir=None) -> Path``."""
+    return demo_params
