@@ -46,7 +46,7 @@ ENGLISH = frozenset(
     or by on at as it its than then before after between since years year effect effects estimate
     estimates standard error errors reference longest followed innovation innovations none unknown
     failed rank share growth change trend level city agency agencies period figure table sample
-    mean median lower upper interval confidence download summary appendix contents parameters
+    mean median lower upper confidence download summary appendix contents parameters
     provenance report reports analysis results units rose fell""".split()
 )
 INDONESIAN = frozenset(
@@ -75,6 +75,7 @@ _BOOLEAN = re.compile(r"\b(True|False)\b")
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:?\d{2}|Z)?)?\b")
 _POINT_DECIMAL = re.compile(r"(?<![\d.,])\d+\.(?:\d{1,2}|\d{4,})(?![\d.])")
 _COMMA_DECIMAL = re.compile(r"(?<![\d.,])\d+,(?:\d{1,2}|\d{4,})(?![\d,])")
+_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}(?= (?:WIB|WITA|WIT|UTC))")  # 15.34 WIB is how id writes it
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*")
 
 
@@ -189,6 +190,7 @@ def find_leaks(blocks: list[str], language: str, names: list[str], codes: set[st
         for name in names:  # proper names are not words of either language
             if name in text:
                 text = text.replace(name, " ")
+        text = _TIME.sub(" ", text)
         for kind, pattern in (
             ("snake_case", _SNAKE),
             ("missing value", _MISSING),
@@ -247,6 +249,8 @@ NAMES, CODES = (
         ),
         ("The effect rose dan turun", "en", ["Indonesian: 'dan'", "Indonesian: 'turun'"]),
         ("Ringkasan", "en", ["Indonesian: 'Ringkasan'"]),
+        ("Dijalankan 1 Desember 2026 18.59 WIB (20,5 detik)", "id", []),
+        ("Run on 1 December 2026 18.59 WIB (20.5 s)", "en", []),
     ],
 )
 def test_detector_finds_each_kind_of_leak_and_nothing_else(text, language, expected):
