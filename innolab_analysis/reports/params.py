@@ -233,49 +233,21 @@ NOTEBOOK_MODELS: dict[str, type[_NotebookParams]] = {
 }
 
 
-HELP_ID: dict[str, str] = {
-    "data_dir": "Folder tabel studi (jalur relatif: terhadap berkas parameter).",
-    "output_dir": "Folder keluaran run ini (diisi oleh runner: reports/<studi>).",
-    "language": "Bahasa laporan: 'id' (Bahasa Indonesia) atau 'en' (Inggris).",
-    "study_id": "Kode studi (diisi oleh runner: kunci 'study' berkas parameter).",
-    "timezone": "Zona waktu tanggal dan jam dalam laporan: Asia/Jakarta (WIB), "
-    "Asia/Pontianak (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).",
-    "start_year": "Tahun pertama.",
-    "end_year": "Tahun terakhir.",
-    "standard": "Peraturan SKM yang menentukan unsur dan interval mutu.",
-    "frequency": "Periode agregasi: 'semester' atau 'year' (tahun).",
-    "bootstrap": "Ulangan bootstrap untuk selang IKM (0 = tanpa).",
-    "rubric": "Rubrik kesiapan: 'default' atau jalur berkas YAML rubrik.",
-    "outcome": "Hasil yang diukur: 'ikm' atau 'processing_days' (hari proses).",
-    "control_group": "Kelompok pembanding DiD bertahap.",
-    "method": "Metode ATT kelompok-waktu: 'dr', 'reg' atau 'ipw'.",
-    "its_agency": "Unit untuk deret waktu terinterupsi (kosong: dipilih otomatis).",
-    "n_boot": "Ulangan bootstrap pengali; 0 = galat baku analitis.",
-    "seed": "Benih acak bootstrap.",
-    "mde": "Hitung juga efek minimum yang dapat dideteksi.",
-    "satellite": "Kode wilayah kota satelit (Kota Mojokerto: 3576).",
-    "core": "Kode wilayah kota inti (Kota Surabaya: 3578).",
-    "event": "Tanggal peristiwa TTTT-BB-HH (Tol Sumo beroperasi penuh: 2017-12-19).",
-    "donors": "Kode wilayah donor (daftar kosong: kumpulan bawaan).",
-    "exclude_gerbangkertosusila": "Keluarkan wilayah Gerbangkertosusila dari donor (terkena limpahan).",
-    "covid": "Tahun COVID-19: 'dummy', 'exclude' (dikeluarkan) atau 'none'.",
-    "results_dir": "Folder laporan tempat efek dikumpulkan (kosong: induk output_dir).",
-}
-"""Help text of every notebook parameter in Bahasa Indonesia (the schema's descriptions are English)."""
-
-
 def parameter_help(notebook: str, language: str = "en") -> dict[str, str]:
-    """Help text of a notebook's parameters in ``language`` ("id" or "en").
+    """Help text of a notebook's parameters for a report's reader, in ``language``.
+
+    The texts live in the catalog (``l10n/messages/params.yaml``, ``params.help.<name>``);
+    the schema's ``description`` is the developer's help (``innolab list``).
 
     Examples
     --------
     >>> parameter_help("service_quality", "id")["standard"]
-    'Peraturan SKM yang menentukan unsur dan interval mutu.'
+    'Peraturan SKM yang menentukan unsur dan interval mutu'
     """
+    from innolab_analysis import l10n
+
     fields = NOTEBOOK_MODELS[notebook].model_fields
-    if language == "id":
-        return {k: HELP_ID.get(k, f.description or "") for k, f in fields.items()}
-    return {k: f.description or "" for k, f in fields.items()}
+    return {k: l10n.tr(f"params.help.{k}", language, markdown=False) for k in fields}
 
 
 """Notebook name → its parameter model, in the order the runner executes them."""

@@ -214,3 +214,230 @@ def assert_self_contained(text: str) -> _Resources:
 def self_contained():
     """The checker: ``self_contained(html) -> parsed page`` (asserts no external resource)."""
     return assert_self_contained
+
+
+# ----------------------------------------------------------------------------- report pages
+# (report engineer) the demo study in both languages, headless Chromium, the hostile corpus
+
+HOSTILE_PAYLOADS: tuple[str, ...] = (
+    '<img src="data:," onerror="document.title=\'pwned\';window.__pwned=1">',
+    "<img src=x onerror=window.__pwned=2>",
+    '<svg onload="window.__pwned=3"><circle r="5"/></svg>',
+    '<details ontoggle="window.__pwned=4" open>x</details>',
+    '<input autofocus onfocus="window.__pwned=5">',
+    '<a href="javascript:window.__pwned=6">klik</a>',
+    "<script>window.__pwned=7</script>",
+    '<meta http-equiv="refresh" content="0;url={server}/refresh">',
+    "<style>@import url({server}/import.css);</style>",
+    '<span style="background:url({server}/bg.png)">latar</span>',
+    '<video poster="{server}/poster.png"></video>',
+    '<object data="{server}/object"></object>',
+    '<iframe src="{server}/frame"></iframe>',
+    '<link rel="stylesheet" href="{server}/link.css">',
+    '<base href="{server}/">',
+    '<form action="{server}/form"><button>kirim</button></form>',
+    "[tautan]({server}/markdown-link) ![gambar]({server}/markdown-image.png)",
+    "\"'><img src=x onerror=window.__pwned=8>",
+    "$\\alpha^{{2}}$ dan $x_1$",
+    "\n\n# Judul palsu\n\n* daftar",
+    "{{{{7*7}}}} {{name}} %(x)s",
+    "Dinas\u202eKebalik\u202c\u200bNol\u200dLebar",
+    "Panjang" * 60,
+)
+"""Hostile text for every free-text field of the demo data; ``{server}`` is a local URL."""
+
+
+def hostile_value(original: object, n: int, server: str) -> str:
+    """The ``n``-th payload before the original text (distinct values stay distinct)."""
+    payload = HOSTILE_PAYLOADS[n % len(HOSTILE_PAYLOADS)].format(server=server)
+    return f"{payload} {original}"
+
+
+def free_text_columns() -> dict[str, list[str]]:
+    """Table → its free-text columns (names and labels: no ids, codes, keys or categories)."""
+    from innolab_analysis.data.tables import TABLES
+
+    return {
+        t.name: [
+            c.name
+            for c in t.columns
+            if c.dtype == "string"
+            and not c.unique
+            and c.references is None
+            and c.allowed is None
+            and c.name not in t.key
+        ]
+        for t in TABLES.values()
+    }
+
+
+def demo_params(tmp: Path, *, study: str, language: str, data_dir: Path | None = None) -> Path:
+    """params/test_demo.yaml as study ``study`` in ``language`` (absolute data folder)."""
+    raw = yaml.safe_load((REPO / "params" / "test_demo.yaml").read_text())
+    raw["data_dir"] = str(data_dir or (REPO / "params" / raw["data_dir"]).resolve())
+    raw["study"] = study
+    raw["language"] = language
+    path = tmp / f"{study}.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def bilingual_reports(tmp_path_factory):
+    """The demo study run once per language (small parameters): ``(reports_dir, {language: runs})``."""
+    from innolab_analysis.reports.runner import run_study
+
+    tmp = tmp_path_factory.mktemp("bilingual")
+    out = tmp / "reports"
+    runs = {}
+    for language in ("id", "en"):
+        params = demo_params(tmp, study=f"demo_{language}", language=language)
+        runs[language] = {r.notebook: r for r in run_study(params, out=out, timeout=300)}
+    return out, runs
+
+
+def require(what: str, found: bool) -> None:
+    """Skip without ``what`` (a tool outside pip), but fail under ``CI=true``."""
+    import os
+
+    if found:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what}; under CI=true the browser tests must run (.ci/run installs it)")
+    pytest.skip(what)
+
+
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """A headless Chromium (the system's, never a downloaded one) with a fresh profile."""
+    import shutil
+
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    require("headless Chromium is not installed (apt-get install chromium)", Path(binary).is_file())
+    try:
+        from playwright import sync_api
+    except ImportError:
+        require("playwright is not installed (pip install -e '.[test]')", False)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=binary,
+            headless=True,
+            args=list(CHROMIUM_ARGS),
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+PAGE_WATCH = """
+window.__pwned = 0;
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def visit(context, path: Path, *, width: int = 1280, settle_ms: int = 600):
+    """Open ``path``; return ``(page, state)`` with what ran, loaded and broke on it."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
+    page.add_init_script(PAGE_WATCH)
+    uri = path.resolve().as_uri()
+    page.goto(uri, wait_until="load")
+    page.wait_for_timeout(settle_ms)
+    state = page.evaluate(
+        """() => ({
+          title: document.title, pwned: window.__pwned, csp: window.__csp, url: location.href,
+          scroll_width: document.documentElement.scrollWidth,
+          images: Array.from(document.images).map(i => ({alt: i.alt, ok: i.complete && i.naturalWidth > 0})),
+          toc: Array.from(document.querySelectorAll("nav.toc a[href^='#']")).map(a => a.getAttribute("href").slice(1)),
+          text: document.body.innerText,
+        })"""
+    )
+    state["toc_missing"] = [t for t in state["toc"] if page.locator(f"[id='{t}']").count() != 1]
+    state["requests"] = [u for u in requests if u != uri and not u.startswith("data:")]
+    state["errors"] = errors
+    return page, state
+
+
+AXE_FILE = "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source (npm package; ``.ci/run`` installs it into ``INNOLAB_AXE_DIR``)."""
+    import os
+
+    folder = Path(os.environ.get("INNOLAB_AXE_DIR") or Path.home() / ".cache" / "innolab" / "axe")
+    require(f"axe-core is not installed in {folder} (see .ci/run)", (folder / AXE_FILE).is_file())
+    return (folder / AXE_FILE).read_text(encoding="utf-8")
+
+
+def axe_violations(page, source: str) -> list[dict]:
+    """axe-core's violations on an open page (injected over the DevTools protocol, not a tag)."""
+    page.evaluate(source + "\n;0")
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v => ({
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+
+
+@pytest.fixture(scope="session")
+def open_page(chromium):
+    """``open_page(path, width=1280) -> (page, state)`` in the shared headless Chromium."""
+    return lambda path, **kw: visit(chromium, path, **kw)
+
+
+@pytest.fixture(scope="session")
+def axe(axe_source):
+    """``axe(page) -> violations`` (axe-core over the DevTools protocol)."""
+    return lambda page: axe_violations(page, axe_source)
+
+
+@pytest.fixture(scope="session")
+def hostile_payloads() -> tuple[str, ...]:
+    """The hostile-content corpus (``{server}``: a local URL that must receive nothing)."""
+    return HOSTILE_PAYLOADS
+
+
+@pytest.fixture(scope="session")
+def free_text():
+    """``free_text() -> {table: [free-text columns]}``."""
+    return free_text_columns
+
+
+@pytest.fixture(name="hostile_value", scope="session")
+def _hostile_value():
+    """``hostile_value(original, n, server) -> str``."""
+    return hostile_value
+
+
+@pytest.fixture(scope="session")
+def demo_params_file():
+    """``demo_params_file(tmp, study=, language=, data_dir=None) -> Path``."""
+    return demo_params
