@@ -76,6 +76,8 @@ __getattr__, __dir__, __all__ = attach(
         "interrupted_time_series": ".estimators.its",
         "synthetic_control": ".estimators.synth",
         "minimum_detectable_effect": ".estimators.power",
+        "synthetic_did": ".estimators.sdid",
+        "switching_did": ".estimators.switching",
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",

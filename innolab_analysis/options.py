@@ -233,3 +233,33 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- estimators: synthetic DiD, conformal inference, switching treatments (est_a)
+SdidSe = Literal["auto", "placebo", "bootstrap", "jackknife", "none"]
+"""Standard errors of synthetic DiD (Arkhangelsky et al. 2021, Algorithms 2–4): ``auto`` is the
+placebo with one treated unit and the bootstrap otherwise."""
+
+SdidPlotKind = Literal["paths", "weights", "time_weights", "effects", "comparison"]
+"""Figures of a synthetic-DiD result."""
+
+SynthInference = Literal["placebo", "conformal"]
+"""Headline inference of the synthetic control: in-space placebo (ADH 2010) or conformal
+(Chernozhukov, Wüthrich & Zhu 2021)."""
+
+ConformalPermutation = Literal["moving_block", "iid"]
+"""Permutations of the conformal test: moving blocks (cyclic shifts) or i.i.d. draws."""
+
+SwitchingSe = Literal["analytic", "bootstrap"]
+"""Standard errors of the de Chaisemartin–D'Haultfœuille estimators."""
+
+SwitchingPlotKind = Literal["dynamic", "joiners_leavers"]
+"""Figures of a switching-treatment result."""
+
+__all__ += [
+    "ConformalPermutation",
+    "SdidPlotKind",
+    "SdidSe",
+    "SwitchingPlotKind",
+    "SwitchingSe",
+    "SynthInference",
+]

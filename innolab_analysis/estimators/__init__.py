@@ -26,5 +26,7 @@ __getattr__, __dir__, __all__ = attach(
         "newey_west_lags": ".its",
         "synthetic_control": ".synth",
         "minimum_detectable_effect": ".power",
+        "synthetic_did": ".sdid",
+        "switching_did": ".switching",
     },
 )

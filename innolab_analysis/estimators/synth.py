@@ -47,7 +47,13 @@ import pandas as pd
 from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
 from innolab_analysis.estimators._result import Bilingual, Diagnostic, EffectResult
 from innolab_analysis.estimators._synth_fit import fit_weights
-from innolab_analysis.options import Language, MissingPolicy, PredictorOp
+from innolab_analysis.options import (
+    ConformalPermutation,
+    Language,
+    MissingPolicy,
+    PredictorOp,
+    SynthInference,
+)
 from innolab_analysis.options import SynthPlotKind as PlotKind
 
 __all__ = [
@@ -239,6 +245,10 @@ class SyntheticControlResult(EffectResult):
         One row per dropped donor: ``weight, estimate, pre_rmspe, post_rmspe``.
     leave_one_out_paths : DataFrame
         Synthetic paths without each dropped donor (periods × dropped donor).
+    conformal : ConformalInference or None
+        With ``inference="conformal"``: the Chernozhukov–Wüthrich–Zhu p-value,
+        the average-effect interval and ``.periods`` (gap, interval and p-value
+        per post period); see :mod:`~innolab_analysis.estimators._synth_conformal`.
     """
 
     treated_unit: Hashable
@@ -256,6 +266,7 @@ class SyntheticControlResult(EffectResult):
     in_time: PlaceboInTime | None = None
     leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     leave_one_out_paths: pd.DataFrame = field(default_factory=pd.DataFrame)
+    conformal: Any = None
 
     def plot(self, ax=None, *, kind: PlotKind = "paths", language: Language = "en"):
         """Draw the paths, the gap, or the placebo gaps; return the Axes.
@@ -524,6 +535,11 @@ def synthetic_control(
     leave_one_out: bool = True,
     missing: MissingPolicy = "raise",
     level: float = 0.95,
+    inference: SynthInference = "placebo",
+    permutation: ConformalPermutation = "moving_block",
+    n_permutations: int = 5000,
+    conformal_grid: Sequence[float] | None = None,
+    seed: int | None = 2018,
 ) -> SyntheticControlResult:
     """Estimate the effect of an intervention on one unit with a synthetic control.
 
@@ -562,6 +578,21 @@ def synthetic_control(
         donors (a diagnostic names them). The treated unit may not miss any.
     level : float
         Confidence level of the placebo-inversion interval.
+    inference : {"placebo", "conformal"}
+        Headline p-value and interval: the in-space placebo (default) or the
+        conformal inference of Chernozhukov, Wüthrich & Zhu (2021): the p-value
+        of "no effect in any post period" from permuted residuals of a
+        synthetic control fitted on all periods under the null, and the
+        interval of constant effects it does not reject; per-period intervals
+        are in ``.conformal.periods``. The placebo table is kept beside it.
+    permutation : {"moving_block", "iid"}
+        Conformal permutations: the cyclic shifts of the periods (default) or
+        i.i.d. permutations (``n_permutations`` including the identity, seeded).
+    conformal_grid : sequence of float, optional
+        Effects to test for the conformal intervals, used as given; by default a
+        grid around the estimate whose end points are refined by bisection.
+    seed : int, optional
+        Seed of the i.i.d. permutations.
 
     Returns
     -------
@@ -593,6 +624,10 @@ def synthetic_control(
     >>> round(res.estimate, 3), round(res.p_value, 3)
     (4.0, 0.111)
     """
+    from innolab_analysis.errors import check_option
+
+    check_option("inference", inference, SynthInference)
+    check_option("permutation", permutation, ConformalPermutation)
     if missing not in get_args(MissingPolicy):
         raise ParamsError(f"missing must be one of {get_args(MissingPolicy)}, got {missing!r}")
     if not (0 < level < 1):
@@ -745,6 +780,18 @@ def synthetic_control(
         ).set_index("dropped_donor")
         loo_paths = pd.DataFrame(paths, index=idx)
 
+    conformal = None
+    if inference == "conformal":
+        from innolab_analysis.estimators import _synth_conformal as cf
+
+        conformal = cf.conformal_inference(
+            panel.Y[:, 0], panel.Y[:, 1:], t0, gap, permutation=permutation,
+            n_permutations=n_permutations, level=level, grid=conformal_grid, seed=seed,
+            periods=times[t0:],
+        )  # fmt: skip
+        p_value, ci_lower, ci_upper = conformal.p_value, conformal.ci_lower, conformal.ci_upper
+        diagnostics += cf.diagnostics(conformal, n_donors=len(pool), n_pre=t0, level=level)
+
     diagnostics += _fit_diagnostics(panel, fit.weights, pool, pre_rmspe, outcome)
     if len(pool) >= t0 and pre_rmspe <= max(fit_tol, 1e-3 * float(np.std(panel.Y[:t0, 0]))):
         diagnostics.append(_interpolation_note(len(pool), t0))
@@ -767,6 +814,10 @@ def synthetic_control(
         if placebo
         else "none: no analytic SE; no placebo run, so no p-value or CI"
     )
+    if conformal is not None:
+        from innolab_analysis.estimators import _synth_conformal as cf
+
+        se_type = cf.se_type(conformal, level)
     return SyntheticControlResult(
         method="synthetic_control",
         outcome=outcome,
@@ -789,7 +840,9 @@ def synthetic_control(
             level,
             weights,
             loo_df,
-        ),
+        )
+        if conformal is None
+        else cf.text(treated_unit, outcome, estimate, pre_rmspe, conformal, level),
         diagnostics=tuple(diagnostics),
         level=level,
         title=f"Synthetic control: {treated_unit}",
@@ -808,6 +861,7 @@ def synthetic_control(
         in_time=in_time,
         leave_one_out=loo_df,
         leave_one_out_paths=loo_paths,
+        conformal=conformal,
     )
 
 

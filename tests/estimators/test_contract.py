@@ -18,10 +18,12 @@ from matplotlib.axes import Axes
 from innolab_analysis.estimators._result import (
     EFFECT_COLUMNS,
     SUMMARY_COLUMNS,
-    Bilingual,
     Diagnostic,
     EffectResult,
 )
+from innolab_analysis.l10n import (
+    Bilingual,
+)  # catalog text; the legacy _result.Bilingual subclasses it
 
 
 def _panel(seed: int = 2018) -> pd.DataFrame:
@@ -58,6 +60,19 @@ def _series(seed: int = 2018) -> pd.DataFrame:
     return pd.DataFrame({"month": t, "ikm": y})
 
 
+def _switching_panel(seed: int = 2018) -> pd.DataFrame:
+    """The panel with innovations discontinued: 5 agencies switch off at period 6, 5 relaunch at 8."""
+    df = _panel(seed)
+    idx = df["agency_id"].str[3:].astype(int)
+    off = (idx < 5) & (df["period"] >= 6)
+    df.loc[off, "treated"] = 0
+    df.loc[off, "ikm"] -= 2.0
+    back = (idx < 3) & (df["period"] >= 8)
+    df.loc[back, "treated"] = 1
+    df.loc[back, "ikm"] += 2.0
+    return df
+
+
 PANEL = {"outcome": "ikm", "unit": "agency_id", "time": "period"}
 CASES = [
     ("before_after", "before_after", _panel, {"outcome": "ikm", "post": "treated"}),
@@ -87,6 +102,45 @@ CASES = [
         "synthetic_control",
         _panel,
         {**PANEL, "treated_unit": "OPD00", "intervention": 4, "placebo": False},
+    ),
+    (
+        "synth",
+        "synthetic_control",
+        _panel,
+        {
+            **PANEL,
+            "treated_unit": "OPD00",
+            "intervention": 4,
+            "inference": "conformal",
+            "donors": [f"OPD{i:02d}" for i in range(20, 30)],
+        },
+    ),
+    (
+        "sdid",
+        "synthetic_did",
+        _panel,
+        {
+            **PANEL,
+            "treated_unit": "OPD00",
+            "intervention": 4,
+            "donors": [f"OPD{i:02d}" for i in range(20, 30)],
+        },
+    ),
+    (
+        "sdid",
+        "synthetic_did",
+        _panel,
+        {
+            **PANEL,
+            "treated_unit": [f"OPD{i:02d}" for i in range(20)],
+            "intervention": {f"OPD{i:02d}": 4 if i < 10 else 6 for i in range(20)},
+        },
+    ),
+    (
+        "switching",
+        "switching_did",
+        _switching_panel,
+        {**PANEL, "treatment": "treated", "effects": 2, "placebo": 1},
     ),
 ]
 
@@ -166,7 +220,8 @@ def test_result_contract(case):
 
 
 @pytest.mark.parametrize(
-    "module", ["_linear", "before_after", "did", "twfe", "bacon", "its", "event_study"]
+    "module",
+    ["_linear", "before_after", "did", "twfe", "bacon", "its", "event_study", "sdid", "switching"],
 )
 def test_docstring_examples_run(module):
     import doctest

@@ -31,8 +31,6 @@ What is and is not reproduced
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, distribution
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,15 +41,6 @@ ADH_TABLE2 = pd.Series(
     {"Utah": 0.334, "Nevada": 0.234, "Montana": 0.199, "Colorado": 0.164, "Connecticut": 0.069}
 )
 """ADH (2010) Table 2: state weights in the synthetic California (all others 0)."""
-
-
-@pytest.fixture(scope="module")
-def prop99() -> pd.DataFrame:
-    try:
-        path = distribution("scspill").locate_file("scspill/data/files/california_panel.csv")
-    except PackageNotFoundError:
-        pytest.skip("scspill (ships the Prop 99 panel) is not installed: pip install -e '.[test]'")
-    return pd.read_csv(path)
 
 
 def _adh_synthetic(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
