@@ -186,7 +186,9 @@ def test_batch_with_two_workers(setup, capfd):
     index = (out / "index.html").read_text()
     assert '<span class="status failed">Failed</span>' in index
     assert '<span class="status ok">Up to date</span>' in index
-    assert 'href="b1/service_quality.html"' in index and 'href="b2/service_quality.html"' not in index
+    assert (
+        'href="b1/service_quality.html"' in index and 'href="b2/service_quality.html"' not in index
+    )
 
 
 @pytest.mark.slow
