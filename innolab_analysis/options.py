@@ -34,6 +34,9 @@ __all__ = [
     "GrowthKind",
     "HacSe",
     "ImpactOutcome",
+    "ImpactPlotKind",
+    "ImpactSection",
+    "ImpactTable",
     "KlassenKind",
     "Language",
     "MissingPolicy",
@@ -233,3 +236,25 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- the impact study
+ImpactSection = Literal[
+    "summary",
+    "data",
+    "staggered",
+    "event_study",
+    "twfe",
+    "its",
+    "heterogeneity",
+    "mde",
+    "confounders",
+    "diagnostics",
+    "methods",
+]
+"""Narrative sections of the innovation-impact study, in report order."""
+
+ImpactTable = Literal["cohorts", "agencies"]
+"""Tables of the innovation-impact study."""
+
+ImpactPlotKind = Literal["cohorts", "event_study", "bacon", "its", "agency_effects", "mde"]
+"""Figures of the innovation-impact study."""
