@@ -34,6 +34,9 @@ __all__ = [
     "GrowthKind",
     "HacSe",
     "ImpactOutcome",
+    "ImpactPlotKind",
+    "ImpactSection",
+    "ImpactTable",
     "KlassenKind",
     "Language",
     "MissingPolicy",
@@ -263,3 +266,25 @@ __all__ += [
     "SwitchingSe",
     "SynthInference",
 ]
+
+# --- the impact study
+ImpactSection = Literal[
+    "summary",
+    "data",
+    "staggered",
+    "event_study",
+    "twfe",
+    "its",
+    "heterogeneity",
+    "mde",
+    "confounders",
+    "diagnostics",
+    "methods",
+]
+"""Narrative sections of the innovation-impact study, in report order."""
+
+ImpactTable = Literal["cohorts", "agencies"]
+"""Tables of the innovation-impact study."""
+
+ImpactPlotKind = Literal["cohorts", "event_study", "bacon", "its", "agency_effects", "mde"]
+"""Figures of the innovation-impact study."""

@@ -15,7 +15,7 @@ from innolab_analysis.options import Language
 
 __all__ = ["ReportTable"]
 
-_NUMERIC_SPECS = re.compile(r"^(\+?\.\d+f|d|\.\d+%|p)$")
+_NUMERIC_SPECS = re.compile(r"^(\+?\.\d+f|d|\.\d+%|p|pnum)$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +91,17 @@ class Bilingual:
         if language not in ("id", "en"):
             raise KeyError(f"language must be 'id' or 'en', got {language!r}")
         return getattr(self, language)
+
+    @classmethod
+    def build(cls, text_in: Callable[[str], str]) -> Bilingual:
+        """Both languages from a function of the language.
+
+        Examples
+        --------
+        >>> Bilingual.build(lambda lang: join(["a", "b"], lang)).en
+        'a and b'
+        """
+        return cls(id=text_in("id"), en=text_in("en"))
 
 
 def _text_for(key: str, language: str, count: Any) -> str:

@@ -11,11 +11,13 @@ spec               meaning                                    ``id`` / ``en``
 ``d``              count, grouped                             ``116.604``
 ``.1%``            share as percentage                        ``45,6%``
 ``p``              p-value expression                         ``p < 0,001``
+``pnum``           p-value for a table column                 ``< 0,001``, ``0,042``
 ``date``           calendar date                              ``19 Desember 2017``
 ``month``          month and year                             ``Desember 2017``
 ``datetime``       moment in the study's time zone            ``1 Desember 2026 15.34 WIB``
 ``yesno``          boolean                                    ``Ya`` / ``Yes``
-(none)             text: escaped for Markdown; int: as is     ``2017``
+(none)             text: escaped for Markdown; int: as is     ``2017``;
+                   a ``Bilingual``: its text in the language
 =================  =========================================  =================
 
 Text values (names from data) are escaped for Markdown unless the renderer is
@@ -70,6 +72,8 @@ class Renderer(string.Formatter):
         spec = format_spec.strip()
         if spec == "p":
             return f.p_value(value, lang)
+        if spec == "pnum":
+            return f.p_value(value, lang).removeprefix("p = ").removeprefix("p ")
         if spec == "date":
             return f.date(value, lang)
         if spec == "month":
@@ -93,6 +97,12 @@ class Renderer(string.Formatter):
             )
         if isinstance(value, Safe):
             return str(value)
+        if (
+            hasattr(value, "id")
+            and hasattr(value, "en")
+            and callable(getattr(value, "__getitem__", None))
+        ):
+            return Safe(value[lang])  # a Bilingual text: its own language, already rendered
         if isinstance(value, bool):
             return f.yes_no(value, lang)
         if f.is_missing(value):

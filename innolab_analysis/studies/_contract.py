@@ -126,7 +126,9 @@ class StudyResult:
     # ------------------------------------------------------------ provided
     @staticmethod
     def _check_language(language: object) -> str:
-        check_option("language", language, Language, hint="'id' or 'en'")
+        check_option(
+            "language", language, Language, hint="use 'id' for Bahasa Indonesia or 'en' for English"
+        )
         return str(language)
 
     def heading(self, section: str, language: Language = "id") -> str:

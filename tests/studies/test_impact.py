@@ -10,7 +10,9 @@ import pytest
 
 from innolab_analysis.errors import ParamsError
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
-from innolab_analysis.studies.impact import SECTIONS, impact_study
+from innolab_analysis.studies.impact import ImpactStudy, impact_study
+
+SECTIONS = ImpactStudy.SECTIONS
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,7 @@ def test_imputation_equals_hand_computation_on_a_tiny_panel():
     effects come from a alone: y_b(0) at t3 = b's mean gap to a over t1-t2 + a3.
     """
     agencies = pd.DataFrame({"agency_id": ["a", "b"], "name": ["A", "B"]})
-    from innolab_analysis.studies.impact import _agency_effects
+    from innolab_analysis.studies.impact._designs import agency_effects
 
     panel = pd.DataFrame(
         {
@@ -84,7 +86,7 @@ def test_imputation_equals_hand_computation_on_a_tiny_panel():
             "y": [10.0, 11.0, 13.0, 20.0, 22.0, 30.0],
         }
     )
-    out = _agency_effects(panel, "y", dict(zip(agencies.agency_id, agencies.name)), {})
+    out = agency_effects(panel, "y", dict(zip(agencies.agency_id, agencies.name)), {})
     # gaps b - a at t1, t2: 10, 11 -> mean 10.5; imputed b3 = 13 + 10.5 = 23.5; effect 6.5
     assert out["estimate"].tolist() == pytest.approx([6.5])
     # t1-t2 is a 2x2 with interaction (22 - 20) - (11 - 10) = 1, split as +-1/4 over its four
@@ -128,24 +130,33 @@ def test_narrative_quotes_the_numbers_in_both_languages(ikm):
     assert f"**{ikm.staggered.estimate:.2f}**" in en
     assert f"**{ikm.staggered.estimate:.2f}**".replace(".", ",") in idn
     assert en.startswith("## Effect of innovation") and idn.startswith("## Efek inovasi")
+    assert "**2,90** poin (IK 95%: 2,14 s.d. 3,66; p < 0,001)" in idn
     for section in SECTIONS:
         assert ikm.markdown(section, "id").startswith("## ")
         assert ikm.markdown(section, "en") != ikm.markdown(section, "id")
     assert "not LAN's" in ikm.markdown("heterogeneity", "en")
-    assert "2017-12-19" in ikm.markdown("confounders", "en")
+    assert "19 December 2017" in ikm.markdown("confounders", "en")
+    assert "19 Desember 2017" in ikm.markdown("confounders", "id")
 
 
 def test_mde_is_computed_when_asked(demo_study):
     res = impact_study(demo_study, frequency="year", mde=True, mde_sims=20, seed=3)
     assert res.mde.n_sims == 20 and res.mde.seed == 3
     assert 0 < res.mde.mde < res.staggered.estimate
-    assert "Minimum detectable effect" in res.markdown("mde", "en")
+    assert res.markdown("mde", "en").startswith("## The smallest detectable effect")
+    assert f"an effect of **{res.mde.mde:.2f}** points is detected" in res.markdown("mde", "en")
 
 
 def test_plot_agency_effects_returns_axes(ikm):
-    ax = ikm.plot_agency_effects(language="en")
+    ax = ikm.plot("agency_effects", language="en")
     assert ax.get_xlabel().startswith("Leadership commitment")
     assert len(ax.lines) >= 2  # the OLS line and the zero line
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [
+        "regression line",
+        "no effect (0)",
+        "innovating unit (with 95% confidence interval)",
+    ]
 
 
 def test_bad_options_and_unknown_agency_raise_whole_messages(demo_study, ikm):
@@ -166,7 +177,7 @@ def test_bad_options_and_unknown_agency_raise_whole_messages(demo_study, ikm):
         "choose automatically; allowed: bag_organisasi, bapenda, "
     )
     with pytest.raises(ParamsError) as info:
-        ikm.markdown("summary", "en")
+        ikm.markdown("nope", "en")
     assert "section must be one of" in str(info.value)
     with pytest.raises(ParamsError) as info:
         ikm.markdown("data", "fr")
