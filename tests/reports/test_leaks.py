@@ -29,8 +29,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "data" / "demo"
 
-LEAK_FREE: set[str] = {"index"}
-"""Pages whose whole text must be free of leaks: the index now, each notebook once migrated."""
+LEAK_FREE: set[str] = {"index", "innovation_impact"}
+"""Pages whose whole text must be free of leaks: the index now, each notebook once migrated.
+
+"median" is not in the English list: it is Indonesian too (KBBI)."""
 
 NOTEBOOKS = (
     "service_quality",
@@ -46,7 +48,7 @@ ENGLISH = frozenset(
     or by on at as it its than then before after between since years year effect effects estimate
     estimates standard error errors reference longest followed innovation innovations none unknown
     failed rank share growth change trend level city agency agencies period figure table sample
-    mean median lower upper confidence download summary appendix contents parameters
+    mean lower upper confidence download summary appendix contents parameters
     provenance report reports analysis results units rose fell""".split()
 )
 INDONESIAN = frozenset(
