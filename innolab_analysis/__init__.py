@@ -74,6 +74,7 @@ __getattr__, __dir__, __all__ = attach(
         "staggered_did": ".estimators.staggered",
         "event_study": ".estimators.event_study",
         "interrupted_time_series": ".estimators.its",
+        "growth_linkage": ".estimators.growth_linkage",
         "synthetic_control": ".estimators.synth",
         "minimum_detectable_effect": ".estimators.power",
         "EffectResult": ".estimators._result",
