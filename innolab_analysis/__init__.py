@@ -84,6 +84,8 @@ __getattr__, __dir__, __all__ = attach(
         "innovation_portfolio": ".studies.portfolio",
         "service_quality": ".studies.service",
         "spillover_study": ".studies.spillover",
+        "regional_context": ".studies.spillover",
+        "SpilloverResult": ".studies.spillover",
         "comparative_synthesis": ".studies.synthesis",
         "collect_effects": ".studies.effects",
         "record_effects": ".studies.effects",

@@ -49,6 +49,7 @@ def place_labels(
     labels: Sequence[LabelSpec],
     *,
     points: Sequence[tuple[float, float]] = (),
+    avoid: Sequence = (),
     fontsize: float = 7.5,
     marker_radius: float = 4.0,
 ) -> list:
@@ -62,6 +63,8 @@ def place_labels(
     points : sequence of (x, y)
         Every plotted point (data coordinates) a label must not cover; the labelled
         points are added.
+    avoid : sequence of Artist
+        Other artists (texts already on the axes) a label must not cover.
     fontsize : float
     marker_radius : float
         Half the size of a point's box, in points.
@@ -91,6 +94,7 @@ def place_labels(
         px, py = ax.transData.transform((x, y))
         if np.isfinite(px) and np.isfinite(py):
             occupied.append(Bbox([[px - radius, py - radius], [px + radius, py + radius]]))
+    occupied += [artist.get_window_extent(renderer) for artist in avoid]
     frame = ax.get_window_extent(renderer)
     placed = []
     for spec in labels:

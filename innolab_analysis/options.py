@@ -67,6 +67,7 @@ __all__ = [
     "PoolModel",
     "RunStatus",
     "SynthesisSection",
+    "SpilloverTable",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -220,16 +221,20 @@ CovidHandling = Literal["dummy", "exclude", "none"]
 GravityMass = Literal["population", "population_pdrb"]
 """Mass of the gravity model: population, or population × PDRB per capita."""
 
-SpilloverPlotKind = Literal["linkage", "synth", "sectors", "gravity"]
+SpilloverPlotKind = Literal["linkage", "synth", "gravity", "sectors", "klassen"]
 """Figures of the spillover study."""
 
 SpilloverSection = Literal[
-    "design", "verdict", "linkage", "synth", "gravity", "capture", "diagnostics"
+    "summary", "design", "linkage", "synth", "gravity", "capture", "context", "diagnostics"
 ]
-"""Narrative sections of the spillover study, in report order."""
+"""Narrative sections of the spillover study, in report order (the summary first)."""
 
 SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 """Narrative sections of the comparative synthesis."""
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- spillover study
+SpilloverTable = Literal["linkage", "synth_weights", "capture", "klassen"]
+"""Tables of the spillover study's report."""

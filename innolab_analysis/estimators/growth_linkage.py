@@ -61,6 +61,8 @@ class GrowthLinkageResult(EffectResult):
         First period counted as "after".
     hac_lags : int
         Newey–West lags (also reported under ``se="ols"``, where they are unused).
+    df_resid : int
+        Residual degrees of freedom (T − K) of the t reference.
     se : {"hac_max", "hac", "ols"}
     excluded : tuple
         Periods left out of the regression.
@@ -70,6 +72,7 @@ class GrowthLinkageResult(EffectResult):
     driver: str
     event: Any
     hac_lags: int
+    df_resid: int
     se: HacSe = "hac_max"
     excluded: tuple = field(default_factory=tuple)
 
@@ -406,6 +409,7 @@ def growth_linkage(
         driver=driver,
         event=event,
         hac_lags=fit.lags,
+        df_resid=fit.df_resid,
         se=se,
         excluded=tuple(exclude),
     )
