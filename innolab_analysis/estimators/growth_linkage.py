@@ -147,8 +147,14 @@ class GrowthLinkageResult(EffectResult):
             far_x = not (lim_x[0] - 2 * px <= r["driver"] <= lim_x[1] + 2 * px)
             far_y = not (lim_y[0] - 2 * py <= r["outcome"] <= lim_y[1] + 2 * py)
             if far_x or far_y:
-                label = l10n.tr("growth_linkage.legend_off_frame", language, markdown=False,
-                                label=label, x=r["driver"], y=r["outcome"])  # fmt: skip
+                label = l10n.tr(
+                    "growth_linkage.legend_off_frame",
+                    language,
+                    markdown=False,
+                    label=label,
+                    x=r["driver"],
+                    y=r["outcome"],
+                )
                 cx = float(np.clip(r["driver"], *lim_x))
                 cy = float(np.clip(r["outcome"], *lim_y))
                 if far_x:
@@ -178,8 +184,13 @@ class GrowthLinkageResult(EffectResult):
         ax.set_xlabel(mpl_text(driver_label or _name(self.driver, language)))
         ax.set_ylabel(mpl_text(outcome_label or _name(self.outcome, language)))
         localise_axis(ax, language, axis="both", decimals=1)
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.16), fontsize=8,
-                  frameon=False)  # fmt: skip
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.16),
+            fontsize=8,
+            frameon=False,
+        )
 
 
 def _check(data: pd.DataFrame, outcome: str, driver: str, time: str) -> pd.DataFrame:

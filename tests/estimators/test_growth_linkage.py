@@ -85,10 +85,15 @@ def test_standard_errors_by_hand_for_each_rule():
     V = _hand_newey_west(X, y, lags=2)
     V_ols = sm.OLS(y, X).fit().cov_params()
     after = np.array([0, 1, 0, 1.0])
-    contrasts = {"elasticity_change": np.eye(4)[3], "elasticity_before": np.eye(4)[1],
-                 "elasticity_after": after}  # fmt: skip
-    se = {rule: growth_linkage(df, **KW, se=rule).terms.set_index("term")["std_error"]
-          for rule in ("hac", "hac_max", "ols")}  # fmt: skip
+    contrasts = {
+        "elasticity_change": np.eye(4)[3],
+        "elasticity_before": np.eye(4)[1],
+        "elasticity_after": after,
+    }
+    se = {
+        rule: growth_linkage(df, **KW, se=rule).terms.set_index("term")["std_error"]
+        for rule in ("hac", "hac_max", "ols")
+    }
     for term, c in contrasts.items():
         hac, ols = np.sqrt(c @ V @ c), np.sqrt(c @ V_ols @ c)
         assert se["hac"][term] == pytest.approx(hac, rel=1e-10)
@@ -100,8 +105,14 @@ def test_one_option_means_the_same_in_the_interrupted_time_series():
     # the same regression through the ITS and through the shared module: same SEs, same words
     df = _series(covid=False)
     post = (df["year"] >= 2018).astype(float)
-    X = pd.DataFrame({"intercept": 1.0, "pre_slope": np.arange(14.0), "level_change": post,
-                      "slope_change": (np.arange(14.0) - 7) * post})  # fmt: skip
+    X = pd.DataFrame(
+        {
+            "intercept": 1.0,
+            "pre_slope": np.arange(14.0),
+            "level_change": post,
+            "slope_change": (np.arange(14.0) - 7) * post,
+        }
+    )
     for rule in ("hac_max", "hac", "ols"):
         its = interrupted_time_series(
             df.assign(t=np.arange(14)), outcome="g_sat", time="t", intervention=7, se=rule

@@ -150,8 +150,11 @@ def test_demo_full_study_with_synthetic_control(demo):
 
 def test_simulated_planted_elasticities_inside_intervals(sim_result):
     t = _terms(sim_result)
-    for term, value in (("elasticity_before", 0.4), ("elasticity_after", 0.9),
-                        ("elasticity_change", 0.5)):  # fmt: skip
+    for term, value in (
+        ("elasticity_before", 0.4),
+        ("elasticity_after", 0.9),
+        ("elasticity_change", 0.5),
+    ):
         assert t.loc[term, "ci_lower"] <= value <= t.loc[term, "ci_upper"], term
     assert sim_result.linkage.estimate == t.loc["elasticity_change", "estimate"]
 
@@ -176,8 +179,10 @@ def test_standard_errors_follow_the_shared_rule(sim):
     # se="hac" is Newey–West as statsmodels computes it (no small-sample factor), as in the ITS;
     # "hac_max" is per term the larger of the corrected Newey–West and the OLS standard error
     panel, _, _ = sim
-    by_rule = {se: spillover_study(panel, synth=False, se=se, covid="none") for se in
-               ("hac", "hac_max", "ols")}  # fmt: skip
+    by_rule = {
+        se: spillover_study(panel, synth=False, se=se, covid="none")
+        for se in ("hac", "hac_max", "ols")
+    }
     d = by_rule["hac"].linkage.data
     X = np.column_stack([np.ones(len(d)), d["driver"], d["post"], d["driver"] * d["post"]])
     y = d["outcome"].to_numpy(float)
@@ -185,8 +190,11 @@ def test_standard_errors_follow_the_shared_rule(sim):
     ols = sm.OLS(y, X.astype(float)).fit().cov_params()
     n, k = X.shape
     after = np.array([0, 1, 0, 1.0])
-    for term, c in (("elasticity_before", np.eye(4)[1]), ("elasticity_change", np.eye(4)[3]),
-                    ("elasticity_after", after)):  # fmt: skip
+    for term, c in (
+        ("elasticity_before", np.eye(4)[1]),
+        ("elasticity_change", np.eye(4)[3]),
+        ("elasticity_after", after),
+    ):
         se = {rule: _terms(r).loc[term, "std_error"] for rule, r in by_rule.items()}
         assert se["hac"] == pytest.approx(np.sqrt(c @ hac @ c), rel=1e-10)
         assert se["ols"] == pytest.approx(np.sqrt(c @ ols @ c), rel=1e-10)
@@ -305,8 +313,9 @@ def test_unknown_satellite_lists_close_names(sim):
     )
     with pytest.raises(DataValidationError) as err:
         spillover_study(panel, core="Kota Surabya", synth=False)
-    assert str(err.value).endswith("core 'Kota Surabya' is not in the regions data; did you mean "
-                                   "'3578 Kota Surabaya'?")  # fmt: skip
+    assert str(err.value).endswith(
+        "core 'Kota Surabya' is not in the regions data; did you mean '3578 Kota Surabaya'?"
+    )
     # exact names are accepted in place of codes
     assert spillover_study(panel, satellite="kota mojokerto", synth=False).satellite == "3576"
 
@@ -342,8 +351,10 @@ def test_sectors_must_add_up_to_regions(sim):
     with pytest.raises(DataValidationError) as err:
         spillover_study(panel, sectors=broken, synth=False)
     msg = str(err.value)
-    assert msg.startswith("1 problem(s) in the input data:\n  - column 'pdrb_adhk': sectors of "
-                          "{'region_code': '3576', 'year': 2012} add up to ")  # fmt: skip
+    assert msg.startswith(
+        "1 problem(s) in the input data:\n  - column 'pdrb_adhk': sectors of "
+        "{'region_code': '3576', 'year': 2012} add up to "
+    )
     assert msg.endswith("tolerance 0.50%); check for missing or double-counted sectors")
 
 
@@ -364,8 +375,13 @@ def test_bad_options(sim):
 def test_summary_comes_first_and_answers_the_question(demo_result):
     assert demo_result.SECTIONS[0] == "summary"
     assert [f.key for f in demo_result.findings("id")] == [
-        "verdict", "linkage", "synth", "gravity", "capture", "confounders",
-    ]  # fmt: skip
+        "verdict",
+        "linkage",
+        "synth",
+        "gravity",
+        "capture",
+        "confounders",
+    ]
     assert demo_result.headline("id") == (
         "Buktinya campuran: sejak Tol Surabaya–Mojokerto beroperasi penuh pada 19 Desember 2017, "
         "pertumbuhan Kota Mojokerto lebih erat mengikuti Kota Surabaya (elastisitas +0,41; IK 95% "
@@ -443,9 +459,14 @@ def test_markdown_design_whole_text(sim_result):
 def test_markdown_design_follows_the_options(sim):
     panel, sectors, _ = sim
     res = spillover_study(
-        panel, sectors=sectors, synth=False, covid="exclude", exclude_gerbangkertosusila=False,
-        start=2011, event="2018-02-01",
-    )  # fmt: skip
+        panel,
+        sectors=sectors,
+        synth=False,
+        covid="exclude",
+        exclude_gerbangkertosusila=False,
+        start=2011,
+        event="2018-02-01",
+    )
     en = res.markdown("design", "en")
     assert "after the connectivity event of 1 February 2018?" in en
     assert "a 14-year panel (2011–2024)" in en
@@ -453,8 +474,15 @@ def test_markdown_design_follows_the_options(sim):
         "COVID-19 in 2020: left out of the regression. The synthetic control uses 23 donor "
         "regencies and cities, the Gerbangkertosusila members included.\n"
     )
-    # not the toll road's date: no partial-opening confounder
+    # not the toll road's date: no partial-opening confounder, and the event is not called the toll
     assert "partial_treatment_2016" not in {d.code for d in res.diagnostics}
+    confounders = res.findings("en")[-1].text
+    assert confounders.startswith("The event's effect cannot be separated from other events")
+    partial = spillover_study(panel, synth=False, event="2016-03-19")
+    assert (
+        "since the Krian – Mojokerto section of the Surabaya–Mojokerto toll road opened on 19 "
+        "March 2016" in partial.headline("en")
+    )
 
 
 def test_markdown_linkage_quotes_the_terms(sim_result):
@@ -565,8 +593,9 @@ def test_regional_context_williamson_by_hand(sim):
     # growth of the typology = compound annual PDRB growth 2010–2024, by hand; level in Rp juta
     row = ctx.klassen.table.set_index("unit").loc["3576"]
     sat = panel.loc[panel["region_code"] == "3576"].set_index("year")
-    assert row["growth"] == pytest.approx(100 * ((sat.at[2024, "pdrb_adhk"] /
-                                                  sat.at[2010, "pdrb_adhk"]) ** (1 / 14) - 1))  # fmt: skip
+    assert row["growth"] == pytest.approx(
+        100 * ((sat.at[2024, "pdrb_adhk"] / sat.at[2010, "pdrb_adhk"]) ** (1 / 14) - 1)
+    )
     assert row["level"] == pytest.approx(
         1000 * sat.at[2024, "pdrb_adhk"] / sat.at[2024, "population"]
     )
@@ -606,25 +635,36 @@ def test_regional_context_errors(sim):
 def test_tables_show_names_and_labels_never_codes(demo_result):
     linkage = demo_result.table("linkage", "id").to_frame()
     assert linkage.columns.tolist() == [
-        "Parameter", "Estimasi", "Galat baku", "Batas bawah IK", "Batas atas IK", "Nilai p",
-    ]  # fmt: skip
+        "Parameter",
+        "Estimasi",
+        "Galat baku",
+        "Batas bawah IK",
+        "Batas atas IK",
+        "Nilai p",
+    ]
     assert linkage["Parameter"].tolist() == [
-        "Perubahan elastisitas", "Elastisitas sebelum", "Elastisitas sesudah",
+        "Perubahan elastisitas",
+        "Elastisitas sebelum",
+        "Elastisitas sesudah",
         "Dummy COVID-19 2020",
-    ]  # fmt: skip
+    ]
     assert linkage.iloc[0].tolist()[1:] == ["0,41", "0,155", "0,05", "0,76", "p = 0,028"]
     weights = demo_result.table("synth_weights", "en").to_frame()
     assert weights.iloc[0].tolist() == ["Kabupaten Madiun", "31.3%"]
     capture = demo_result.table("capture", "en").to_frame()
     assert capture["Indicator"].tolist()[:3] == [
-        "Population (% of the province)", "GRDP per capita (ratio to the province)",
+        "Population (% of the province)",
+        "GRDP per capita (ratio to the province)",
         "trade share of GRDP (%)",
-    ]  # fmt: skip
+    ]
     assert capture.iloc[2].tolist()[1:3] == ["26.67", "25.91"]
     klassen = demo_result.table("klassen", "id").to_frame()
     assert klassen.columns.tolist() == [
-        "Kabupaten/kota", "Kuadran", "Pertumbuhan per tahun (%)", "PDRB per kapita (Rp juta)",
-    ]  # fmt: skip
+        "Kabupaten/kota",
+        "Kuadran",
+        "Pertumbuhan per tahun (%)",
+        "PDRB per kapita (Rp juta)",
+    ]
     assert klassen.iloc[-1].tolist() == [
         "Kota Mojokerto",
         "IV — relatif tertinggal",
@@ -709,9 +749,12 @@ def test_klassen_figure_names_the_regions_that_matter_without_overlaps(demo_resu
     assert mojokerto.get_fontweight() == "bold"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [
-        "Kabupaten/kota lain", "Anggota Gerbangkertosusila", "Kota Surabaya (kota inti)",
-        "Kota Mojokerto", "Rata-rata provinsi",
-    ]  # fmt: skip
+        "Kabupaten/kota lain",
+        "Anggota Gerbangkertosusila",
+        "Kota Surabaya (kota inti)",
+        "Kota Mojokerto",
+        "Rata-rata provinsi",
+    ]
     assert ax.xaxis.get_major_formatter()(50.0, 0) == "50"
     assert ax.yaxis.get_major_formatter()(4.5, 0) == "4,5"
 

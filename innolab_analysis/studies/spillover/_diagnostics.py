@@ -23,8 +23,14 @@ LABINOV_CITY = "3576"
 
 def event_phrase(event: date, language: str) -> str:
     """``Tol Surabaya–Mojokerto beroperasi penuh pada 19 Desember 2017`` or a neutral phrase."""
-    key = "event.tol_sumo" if event == TOL_SUMO_FULL_OPENING else "event.other"
-    return l10n.tr(f"spillover.{key}", language, date=event)
+    if event == TOL_SUMO_FULL_OPENING:
+        return l10n.tr("spillover.event.tol_sumo", language, date=event)
+    partial = TOL_SUMO_PARTIAL_OPENING
+    if event == partial.opened:
+        return l10n.tr(
+            "spillover.event.tol_sumo_partial", language, date=event, route=partial.route
+        )
+    return l10n.tr("spillover.event.other", language, date=event)
 
 
 def _message(key: str, **values) -> l10n.Bilingual:
@@ -67,7 +73,7 @@ def confounders(
                 satellite=satellite_name,
                 date=LABINOV_KICKOFF,
                 event=phrase,
-            )  # fmt: skip
+            )
         )
     partial = TOL_SUMO_PARTIAL_OPENING
     if event == TOL_SUMO_FULL_OPENING and partial.opened.year < first_post_year:
@@ -80,7 +86,7 @@ def confounders(
                 date=partial.opened,
                 first=partial.opened.year,
                 last=first_post_year - 1,
-            )  # fmt: skip
+            )
         )
     if COVID_YEAR in years:
         out.append(
@@ -90,6 +96,6 @@ def confounders(
                 "diag.covid",
                 year=COVID_YEAR,
                 how=lambda lang: l10n.tr(f"spillover.diag.covid.{covid}", lang),
-            )  # fmt: skip
+            )
         )
     return out

@@ -110,7 +110,7 @@ def run_synth(
                 [names.get(d, d) for d in pool.dropped],
                 first=y0,
                 last=y1,
-            )  # fmt: skip
+            )
         )
     if len(pool.codes) < 2:
         diags.append(
@@ -143,7 +143,7 @@ def run_synth(
                     "diag.interpolation",
                     n_donors=len(pool.codes),
                     n_pre=n_pre,
-                )  # fmt: skip
+                )
             )
         elif d.code not in RESTATED:
             diags.append(d)

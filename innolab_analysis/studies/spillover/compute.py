@@ -177,7 +177,7 @@ class SpilloverResult(StudyResult):
     # ------------------------------------------------------------------ text and figures
     def findings(self, language: Language = "id") -> tuple[Finding, ...]:
         """The summary: the verdict, the linkage, the synthetic control, gravity, capture, confounders."""
-        from innolab_analysis.studies.spillover.text import findings
+        from innolab_analysis.studies.spillover.findings import findings
 
         return findings(self, self._check_language(language))
 
@@ -225,7 +225,7 @@ def _check_panel(reg: pd.DataFrame, codes: Sequence[str], years: list[int], name
                 Problem(
                     f"region {code} {names[code]} is missing year(s) {missing} of {y0}–{y1}",
                     column="year",
-                )  # fmt: skip
+                )
             )
         vals = rows[["pdrb_adhk", "population"]].to_numpy(float)
         if not (np.isfinite(vals).all() and (vals > 0).all()):
@@ -234,7 +234,7 @@ def _check_panel(reg: pd.DataFrame, codes: Sequence[str], years: list[int], name
                     f"region {code} {names[code]} has missing or non-positive pdrb_adhk or "
                     "population",
                     column="pdrb_adhk",
-                )  # fmt: skip
+                )
             )
     if problems:
         raise DataValidationError(problems)
@@ -421,28 +421,50 @@ def spillover_study(
     left_out = [y for y in left_out if y in set(growth["year"])]
     dummy = covid == "dummy" and COVID_YEAR in set(growth["year"]) and COVID_YEAR not in left_out
     linkage = growth_linkage(
-        growth, outcome="growth_satellite", driver="growth_core", time="year", event=fpy,
-        dummies={"covid_2020": COVID_YEAR} if dummy else None, exclude=left_out, level=level,
-        se=se, hac_lags=hac_lags,
-    )  # fmt: skip
+        growth,
+        outcome="growth_satellite",
+        driver="growth_core",
+        time="year",
+        event=fpy,
+        dummies={"covid_2020": COVID_YEAR} if dummy else None,
+        exclude=left_out,
+        level=level,
+        se=se,
+        hac_lags=hac_lags,
+    )
     diags = confounders(
-        satellite=sat, satellite_name=names[sat], event=event_date, first_post_year=fpy,
-        years=years, covid=covid,
-    )  # fmt: skip
+        satellite=sat,
+        satellite_name=names[sat],
+        event=event_date,
+        first_post_year=fpy,
+        years=years,
+        covid=covid,
+    )
     diags += list(linkage.diagnostics)
 
     # ---- synthetic control
     kk = reg.loc[reg["kind"] != "provinsi"]
     pool = _synth.donor_pool(
-        kk, satellite=sat, core=cor, years=years, donors=donors, exclude=exclude,
+        kk,
+        satellite=sat,
+        core=cor,
+        years=years,
+        donors=donors,
+        exclude=exclude,
         exclude_gerbangkertosusila=exclude_gerbangkertosusila,
-    )  # fmt: skip
+    )
     sc, status = None, "not_run"
     if synth:
         sc, status, more = _synth.run_synth(
-            kk, satellite=sat, first_post_year=fpy, base_year=y0, pool=pool, names=names,
-            placebo=placebo, level=level,
-        )  # fmt: skip
+            kk,
+            satellite=sat,
+            first_post_year=fpy,
+            base_year=y0,
+            pool=pool,
+            names=names,
+            placebo=placebo,
+            level=level,
+        )
         diags += more
 
     # ---- gravity
@@ -456,9 +478,13 @@ def spillover_study(
 
     # ---- capture indicators
     indicators = capture_indicators(
-        reg, sectors, satellite=sat, years=years, capture_sectors=capture_sectors,
+        reg,
+        sectors,
+        satellite=sat,
+        years=years,
+        capture_sectors=capture_sectors,
         tolerance=sector_tolerance,
-    )  # fmt: skip
+    )
     if sectors is None:
         diags.append(note("no_sector_data", "info", "diag.no_sectors"))
 
@@ -472,7 +498,7 @@ def spillover_study(
                 [names.get(c, c) for c in context.dropped],
                 y0=y0,
                 y1=y1,
-            )  # fmt: skip
+            )
         )
     return SpilloverResult(
         satellite=sat,

@@ -134,9 +134,11 @@ def regional_context(
     keep = [c for c in wide.index if c not in incomplete]
     wide, pop = wide.loc[keep], pop.loc[keep]
     iw = williamson_index(
-        reg.loc[reg["region_code"].isin(keep)], gdp="pdrb_adhk", population="population",
+        reg.loc[reg["region_code"].isin(keep)],
+        gdp="pdrb_adhk",
+        population="population",
         year="year",
-    )  # fmt: skip
+    )
     iw = iw.rename(columns={"category_en": "category"}).drop(columns="category_id")
     kl_in = pd.DataFrame(
         {
@@ -148,9 +150,13 @@ def regional_context(
         }
     )
     kl = klassen_typology(
-        kl_in, unit="region", growth="growth", level="per_capita", growth_weight="w0",
+        kl_in,
+        unit="region",
+        growth="growth",
+        level="per_capita",
+        growth_weight="w0",
         level_weight="pop",
-    )  # fmt: skip
+    )
     names = region_names(reg)
     return RegionalContext(
         williamson=iw,

@@ -42,8 +42,15 @@ def _legend_below(ax) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ncols = 2 if max(len(t) for t in labels) <= 44 else 1
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.13), ncols=ncols,
-                  fontsize=8, frameon=False)  # fmt: skip
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.13),
+            ncols=ncols,
+            fontsize=8,
+            frameon=False,
+        )
 
 
 def _title(ax, text: str) -> None:
@@ -57,11 +64,21 @@ def _event_lines(res: SpilloverResult, ax, language: str) -> None:
     """
     if any(d.code == "partial_treatment_2016" for d in res.diagnostics):
         p = TOL_SUMO_PARTIAL_OPENING
-        ax.axvline(p.opened.year - 0.5, color="#555555", ls=":", lw=1.0,
-                   label=_plain("fig.partial_line", language, route=p.route, date=p.opened))  # fmt: skip
+        ax.axvline(
+            p.opened.year - 0.5,
+            color="#555555",
+            ls=":",
+            lw=1.0,
+            label=_plain("fig.partial_line", language, route=p.route, date=p.opened),
+        )
     key = "fig.event_line" if res.event == TOL_SUMO_FULL_OPENING else "fig.event_line.other"
-    ax.axvline(res.first_post_year - 0.5, color="black", ls="--", lw=1.0,
-               label=_plain(key, language, date=res.event))  # fmt: skip
+    ax.axvline(
+        res.first_post_year - 0.5,
+        color="black",
+        ls="--",
+        lw=1.0,
+        label=_plain(key, language, date=res.event),
+    )
 
 
 def _years_axis(ax, language: str) -> None:
@@ -77,13 +94,17 @@ def _draw_linkage(res: SpilloverResult, ax, language: str) -> None:
     res.linkage.plot(
         ax=ax,
         language=language,
-        outcome_label=l10n.tr("spillover.fig.growth_axis", language, markdown=False,
-                              region=res.satellite_name),
-        driver_label=l10n.tr("spillover.fig.growth_axis", language, markdown=False,
-                             region=res.core_name),
-    )  # fmt: skip
-    _title(ax, _plain("fig.linkage.title", language, first=int(years.min()),
-                      last=int(years.max()), **who))  # fmt: skip
+        outcome_label=l10n.tr(
+            "spillover.fig.growth_axis", language, markdown=False, region=res.satellite_name
+        ),
+        driver_label=l10n.tr(
+            "spillover.fig.growth_axis", language, markdown=False, region=res.core_name
+        ),
+    )
+    _title(
+        ax,
+        _plain("fig.linkage.title", language, first=int(years.min()), last=int(years.max()), **who),
+    )
 
 
 def _draw_synth(res: SpilloverResult, ax, language: str) -> None:
@@ -93,11 +114,29 @@ def _draw_synth(res: SpilloverResult, ax, language: str) -> None:
             "res.has_figure('synth') before drawing it"
         )
     sc = res.synth
-    ax.plot(sc.treated.index, sc.treated.to_numpy(), color=SATELLITE, lw=2, marker="o", ms=3,
-            label=mpl_text(res.satellite_name))  # fmt: skip
-    ax.plot(sc.synthetic.index, sc.synthetic.to_numpy(), color=PALETTE["counterfactual"], ls="--",
-            lw=1.6, label=_plain("fig.synth.synthetic", language, satellite=res.satellite_name,
-                                 count=int((sc.weights > 0.005).sum()), pool=len(sc.weights)))  # fmt: skip
+    ax.plot(
+        sc.treated.index,
+        sc.treated.to_numpy(),
+        color=SATELLITE,
+        lw=2,
+        marker="o",
+        ms=3,
+        label=mpl_text(res.satellite_name),
+    )
+    ax.plot(
+        sc.synthetic.index,
+        sc.synthetic.to_numpy(),
+        color=PALETTE["counterfactual"],
+        ls="--",
+        lw=1.6,
+        label=_plain(
+            "fig.synth.synthetic",
+            language,
+            satellite=res.satellite_name,
+            count=int((sc.weights > 0.005).sum()),
+            pool=len(sc.weights),
+        ),
+    )
     _event_lines(res, ax, language)
     _years_axis(ax, language)
     ax.set_ylabel(_plain("fig.synth.axis", language, base=res.start_year))
@@ -115,23 +154,34 @@ def _draw_gravity(res: SpilloverResult, ax, language: str) -> None:
     g = res.gravity
     base = int(g["year"].iloc[0])
     index = g["interaction"] / g["interaction"].iloc[0]
-    ax.plot(g["year"], index, marker="o", color=SATELLITE, lw=1.8,
-            label=_plain("fig.gravity.series", language))  # fmt: skip
+    ax.plot(
+        g["year"],
+        index,
+        marker="o",
+        color=SATELLITE,
+        lw=1.8,
+        label=_plain("fig.gravity.series", language),
+    )
     runs = (g["distance"] != g["distance"].shift()).cumsum()
     for _, run in g.groupby(runs, sort=False):
         i = run.index[0]
         ax.annotate(
             _plain("fig.gravity.minutes", language, minutes=round(float(run["distance"].iloc[0]))),
-            (g.at[i, "year"], index[i]), xytext=(4, 8), textcoords="offset points", ha="left",
-            fontsize=8, color="#333333",
-        )  # fmt: skip
+            (g.at[i, "year"], index[i]),
+            xytext=(4, 8),
+            textcoords="offset points",
+            ha="left",
+            fontsize=8,
+            color="#333333",
+        )
     _event_lines(res, ax, language)
     _years_axis(ax, language)
     ax.set_ylim(0, float(index.max()) * 1.15)
     ax.set_ylabel(_plain("fig.gravity.axis", language, base=base))
     localise_axis(ax, language, axis="y", decimals=0)
-    _title(ax, _plain("fig.gravity.title", language, satellite=res.satellite_name,
-                      core=res.core_name))  # fmt: skip
+    _title(
+        ax, _plain("fig.gravity.title", language, satellite=res.satellite_name, core=res.core_name)
+    )
     _legend_below(ax)
 
 
@@ -146,8 +196,14 @@ def _draw_sectors(res: SpilloverResult, ax, language: str) -> None:
     for c, color in zip(cols, SERIES):
         group = c.removeprefix("share_")
         name = group_label(group, language)
-        ax.plot(ind["year"], 100 * ind[c], marker="o", ms=3, color=color,
-                label=mpl_text(name[:1].upper() + name[1:]))  # fmt: skip
+        ax.plot(
+            ind["year"],
+            100 * ind[c],
+            marker="o",
+            ms=3,
+            color=color,
+            label=mpl_text(name[:1].upper() + name[1:]),
+        )
     _event_lines(res, ax, language)
     _years_axis(ax, language)
     ax.set_ylim(0, 100 * float(ind[cols].max().max()) * 1.15)
@@ -172,10 +228,24 @@ def _draw_klassen(res: SpilloverResult, ax, language: str) -> None:
     )
     for codes, color, size, marker, label in groups:
         if codes:
-            ax.scatter(t.loc[codes, "level"], t.loc[codes, "growth"], s=size, color=color,
-                       marker=marker, zorder=3, label=label, edgecolor="white", linewidth=0.4)  # fmt: skip
-    ax.axvline(ctx.klassen.reference_level, color="black", lw=0.8, ls="-",
-               label=_plain("fig.klassen.reference", language))  # fmt: skip
+            ax.scatter(
+                t.loc[codes, "level"],
+                t.loc[codes, "growth"],
+                s=size,
+                color=color,
+                marker=marker,
+                zorder=3,
+                label=label,
+                edgecolor="white",
+                linewidth=0.4,
+            )
+    ax.axvline(
+        ctx.klassen.reference_level,
+        color="black",
+        lw=0.8,
+        ls="-",
+        label=_plain("fig.klassen.reference", language),
+    )
     ax.axhline(ctx.klassen.reference_growth, color="black", lw=0.8, ls="-")
     ax.set_xscale("log")
     lo, hi = float(t["level"].min()), float(t["level"].max())
@@ -191,20 +261,44 @@ def _draw_klassen(res: SpilloverResult, ax, language: str) -> None:
     corners = {"I": (0.99, 0.99), "II": (0.99, 0.01), "III": (0.01, 0.99), "IV": (0.01, 0.01)}
     corner_texts = []
     for q, (x, y) in corners.items():
-        corner_texts.append(ax.text(x, y, _plain("fig.klassen.quadrant", language, quadrant=q,
-                             label=l10n.label("klassen_quadrant", q, language)),
-                transform=ax.transAxes, ha="right" if x > 0.5 else "left",
-                va="top" if y > 0.5 else "bottom", fontsize=8, color="#555555"))  # fmt: skip
+        corner_texts.append(
+            ax.text(
+                x,
+                y,
+                _plain(
+                    "fig.klassen.quadrant",
+                    language,
+                    quadrant=q,
+                    label=l10n.label("klassen_quadrant", q, language),
+                ),
+                transform=ax.transAxes,
+                ha="right" if x > 0.5 else "left",
+                va="top" if y > 0.5 else "bottom",
+                fontsize=8,
+                color="#555555",
+            )
+        )
     ax.set_xlabel(_plain("fig.klassen.x", language, y1=ctx.end_year))
     ax.set_ylabel(_plain("fig.klassen.y", language))
     _title(ax, _plain("fig.klassen.title", language, y0=ctx.start_year, y1=ctx.end_year))
     _legend_below(ax)
     labels = [
-        LabelSpec(t.at[res.satellite, "level"], t.at[res.satellite, "growth"],
-                  mpl_text(res.satellite_name), required=True, weight="bold", color=SATELLITE),
-        LabelSpec(t.at[res.core, "level"], t.at[res.core, "growth"], mpl_text(res.core_name),
-                  required=True, color=CORE),
-    ]  # fmt: skip
+        LabelSpec(
+            t.at[res.satellite, "level"],
+            t.at[res.satellite, "growth"],
+            mpl_text(res.satellite_name),
+            required=True,
+            weight="bold",
+            color=SATELLITE,
+        ),
+        LabelSpec(
+            t.at[res.core, "level"],
+            t.at[res.core, "growth"],
+            mpl_text(res.core_name),
+            required=True,
+            color=CORE,
+        ),
+    ]
     labels += [
         LabelSpec(t.at[c, "level"], t.at[c, "growth"], mpl_text(ctx.names[c]), color=MEMBERS)
         for c in members

@@ -87,7 +87,7 @@ def simulate_spillover_panel(
                     "ipm_method": None,
                     "distance_km": 50.0 if code == "3576" else np.nan,
                     "travel_time_min": tt[i],
-                }  # fmt: skip
+                }
             )
     panel = pd.DataFrame(rows)
     sectors = None
@@ -104,8 +104,15 @@ def simulate_spillover_panel(
                 sh = w * np.exp(drift * t)
                 sh = sh / sh.sum()
                 for s, v in zip(codes_s, sh):
-                    srows.append({"region_code": code, "year": int(r["year"]), "sector": s,
-                                  "pdrb_adhb": v * r["pdrb_adhb"], "pdrb_adhk": v * r["pdrb_adhk"]})  # fmt: skip
+                    srows.append(
+                        {
+                            "region_code": code,
+                            "year": int(r["year"]),
+                            "sector": s,
+                            "pdrb_adhb": v * r["pdrb_adhb"],
+                            "pdrb_adhk": v * r["pdrb_adhk"],
+                        }
+                    )
         sectors = pd.DataFrame(srows)
     truth = {
         "elasticity_before": elasticity_before,

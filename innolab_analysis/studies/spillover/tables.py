@@ -12,8 +12,8 @@ import pandas as pd
 
 from innolab_analysis import l10n
 from innolab_analysis.display import ReportTable
+from innolab_analysis.studies.spillover._words import group_label, klassen_row, synth_missing_reason
 from innolab_analysis.studies.spillover.facts import GERBANGKERTOSUSILA
-from innolab_analysis.studies.spillover.text import group_label, klassen_row, synth_missing_reason
 
 if TYPE_CHECKING:
     from innolab_analysis.studies.spillover.compute import SpilloverResult
@@ -41,7 +41,7 @@ def _linkage(res: SpilloverResult, language: str) -> ReportTable:
             "ci_lower": ".2f",
             "ci_upper": ".2f",
             "p_value": "p",
-        },  # fmt: skip
+        },
         language=language,
         name="keterkaitan-pertumbuhan" if language == "id" else "growth-linkage",
         caption=_plain(
@@ -50,7 +50,7 @@ def _linkage(res: SpilloverResult, language: str) -> ReportTable:
             satellite=res.satellite_name,
             core=res.core_name,
             n=fit.n_obs,
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -60,17 +60,34 @@ def _synth_weights(res: SpilloverResult, language: str) -> ReportTable:
     caption = _plain("table.synth_weights.caption", language)
     note = _plain("table.synth_weights.note", language, satellite=res.satellite_name)
     if res.synth is None:
-        reason = l10n.tr("spillover.finding.synth.missing", language, markdown=False,
-                         reason=synth_missing_reason(res, language))  # fmt: skip
-        return ReportTable(pd.DataFrame(columns=list(columns)), columns=columns, language=language,
-                           name=name, caption=caption, notes=(reason,))  # fmt: skip
+        reason = l10n.tr(
+            "spillover.finding.synth.missing",
+            language,
+            markdown=False,
+            reason=synth_missing_reason(res, language),
+        )
+        return ReportTable(
+            pd.DataFrame(columns=list(columns)),
+            columns=columns,
+            language=language,
+            name=name,
+            caption=caption,
+            notes=(reason,),
+        )
     w = res.synth.weights.sort_values(ascending=False)
     w = w[w > 0.005]
     data = pd.DataFrame(
         {"region": [res.region_names.get(str(c), str(c)) for c in w.index], "weight": w.to_numpy()}
     )
-    return ReportTable(data, columns=columns, formats={"weight": ".1%"}, language=language,
-                       name=name, caption=caption, notes=(note,))  # fmt: skip
+    return ReportTable(
+        data,
+        columns=columns,
+        formats={"weight": ".1%"},
+        language=language,
+        name=name,
+        caption=caption,
+        notes=(note,),
+    )
 
 
 def _indicator_label(indicator: str, language: str) -> str:
@@ -98,7 +115,7 @@ def _capture(res: SpilloverResult, language: str) -> ReportTable:
             language,
             satellite=res.satellite_name,
             first_post=res.first_post_year,
-        ),  # fmt: skip
+        ),
         notes=(_plain("table.capture.note", language),),
     )
 
@@ -115,15 +132,16 @@ def _klassen(res: SpilloverResult, language: str) -> ReportTable:
                 "region": ctx.names[code],
                 "quadrant": _plain(
                     "quadrant_cell", language, quadrant=row["quadrant"], label=label
-                ),  # fmt: skip
+                ),
                 "order": ("I", "II", "III", "IV").index(row["quadrant"]),
                 "growth": row["growth"],
                 "per_capita": row["level"],
             }
         )
     data = pd.DataFrame(rows).sort_values(["order", "per_capita"], ascending=[True, False])
-    columns = {c: _plain(f"col.{c}", language) for c in ("region", "quadrant", "growth",
-                                                          "per_capita")}  # fmt: skip
+    columns = {
+        c: _plain(f"col.{c}", language) for c in ("region", "quadrant", "growth", "per_capita")
+    }
     return ReportTable(
         data,
         columns=columns,
