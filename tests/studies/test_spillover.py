@@ -655,7 +655,7 @@ def test_tables_show_names_and_labels_never_codes(demo_result):
     assert capture["Indicator"].tolist()[:3] == [
         "Population (% of the province)",
         "GRDP per capita (ratio to the province)",
-        "trade share of GRDP (%)",
+        "Share of trade in GRDP (%)",
     ]
     assert capture.iloc[2].tolist()[1:3] == ["26.67", "25.91"]
     klassen = demo_result.table("klassen", "id").to_frame()
