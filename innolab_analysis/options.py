@@ -70,6 +70,7 @@ __all__ = [
     "PoolModel",
     "RunStatus",
     "SynthesisSection",
+    "SpilloverTable",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -223,13 +224,13 @@ CovidHandling = Literal["dummy", "exclude", "none"]
 GravityMass = Literal["population", "population_pdrb"]
 """Mass of the gravity model: population, or population × PDRB per capita."""
 
-SpilloverPlotKind = Literal["linkage", "synth", "sectors", "gravity"]
+SpilloverPlotKind = Literal["linkage", "synth", "gravity", "sectors", "klassen"]
 """Figures of the spillover study."""
 
 SpilloverSection = Literal[
-    "design", "verdict", "linkage", "synth", "gravity", "capture", "diagnostics"
+    "summary", "design", "linkage", "synth", "gravity", "capture", "context", "diagnostics"
 ]
-"""Narrative sections of the spillover study, in report order."""
+"""Narrative sections of the spillover study, in report order (the summary first)."""
 
 SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 """Narrative sections of the comparative synthesis."""
@@ -288,3 +289,7 @@ ImpactTable = Literal["cohorts", "agencies"]
 
 ImpactPlotKind = Literal["cohorts", "event_study", "bacon", "its", "agency_effects", "mde"]
 """Figures of the innovation-impact study."""
+
+# --- spillover study
+SpilloverTable = Literal["linkage", "synth_weights", "capture", "klassen"]
+"""Tables of the spillover study's report."""

@@ -24,6 +24,8 @@ __getattr__, __dir__, __all__ = attach(
         "event_study": ".event_study",
         "interrupted_time_series": ".its",
         "newey_west_lags": ".its",
+        "growth_linkage": ".growth_linkage",
+        "GrowthLinkageResult": ".growth_linkage",
         "synthetic_control": ".synth",
         "minimum_detectable_effect": ".power",
         "synthetic_did": ".sdid",

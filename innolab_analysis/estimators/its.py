@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,8 +10,9 @@ import pandas as pd
 
 from innolab_analysis.errors import DataValidationError, ParamsError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
+from innolab_analysis.estimators._hac import fit_hac, newey_west_lags
 from innolab_analysis.estimators._linear import check_option
-from innolab_analysis.estimators._result import Diagnostic, EffectResult, t_inference
+from innolab_analysis.estimators._result import Diagnostic, EffectResult
 from innolab_analysis.options import HacSe as ItsSe
 from innolab_analysis.options import Seasonality
 
@@ -35,11 +35,6 @@ CLOSE_INTERVENTION_PERIODS = 6
 """Interventions fewer than this many periods apart attach a ``close_interventions`` diagnostic
 (judgement call; e.g. the toll road 2017-12-19 and the innovation laboratory 2018-04-02 are
 3–4 months apart)."""
-
-
-def newey_west_lags(n: int) -> int:
-    """Newey & West (1994) rule of thumb ``floor(4·(T/100)^(2/9))`` (at least 1)."""
-    return max(1, math.floor(4 * (n / 100) ** (2 / 9)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,7 +215,6 @@ def interrupted_time_series(
     for c in controls:
         cols[c] = df[c].to_numpy(float)
     X = pd.DataFrame(cols)
-    lags = newey_west_lags(n) if hac_lags is None else int(hac_lags)
     if X.shape[1] >= n:
         raise DataValidationError(
             [
@@ -231,20 +225,8 @@ def interrupted_time_series(
                 )
             ]
         )
-    import statsmodels.api as sm
-
     check_option("se", se, ItsSe)
-    ols_fit = sm.OLS(y, X).fit()
-    if se == "ols":
-        fit = ols_fit
-        bse = ols_fit.bse
-    else:
-        fit = sm.OLS(y, X).fit(
-            cov_type="HAC",
-            cov_kwds={"maxlags": lags, "use_correction": se == "hac_max"},
-            use_t=True,
-        )
-        bse = np.maximum(fit.bse, ols_fit.bse) if se == "hac_max" else fit.bse
+    fit = fit_hac(y, X, se=se, lags=hac_lags)
     order = [c for c in X.columns if c.startswith(("level_change", "slope_change"))]
     order.sort(
         key=lambda c: (
@@ -253,45 +235,23 @@ def interrupted_time_series(
         )
     )
     order.append("pre_slope")
-    rows = []
-    for name in order:
-        est, sd = float(fit.params[name]), float(bse[name])
-        ci_l, ci_u, pv = t_inference(est, sd, float(fit.df_resid), level)
-        rows.append((name, est, sd, ci_l, ci_u, pv))
     terms = pd.DataFrame(
-        rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
+        [fit.term(name, fit.contrast(name), level) for name in order],
+        columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"],
     )
     intervention_terms = [c for c in X.columns if c.startswith(("level_change", "slope_change"))]
     counterfactual = (
-        fit.fittedvalues.to_numpy()
-        - X[intervention_terms].to_numpy() @ fit.params[intervention_terms].to_numpy()
+        fit.fitted - X[intervention_terms].to_numpy() @ fit.params[intervention_terms].to_numpy()
     )
     fitted = pd.DataFrame(
         {
             "time": times.to_numpy(),
             "observed": y,
-            "fitted": fit.fittedvalues.to_numpy(),
+            "fitted": fit.fitted,
             "counterfactual": counterfactual,
         }
     )
-    rule = (
-        "lags given by the user"
-        if hac_lags is not None
-        else "lags = floor(4·(T/100)^(2/9)) (Newey–West 1994 rule)"
-    )
-    ref = f"t(T−K) = t({int(fit.df_resid)}) reference"
-    if se == "hac":
-        se_type = (
-            f"Newey–West HAC, Bartlett kernel, {lags} lags ({rule}), T = {n}, no small-sample "
-            f"factor; {ref}"
-        )
-    elif se == "hac_max":
-        se_type = (
-            f"max per term of Newey–West HAC (Bartlett kernel, {lags} lags ({rule}), T = {n}, "
-            f"small-sample factor T/(T−K)) and the conventional OLS SE; {ref}"
-        )
-    else:
-        se_type = f"conventional OLS (no serial correlation), T = {n}; {ref}"
+    se_type = fit.se_type
     diagnostics: list[Diagnostic] = [d for d in [dropped] if d]
     diagnostics += [d for d in [dg.few_pre_periods(starts[0], threshold=MIN_PRE_PERIODS)] if d]
     pairs = [(fmt(ivs[j]), fmt(ivs[j + 1]), starts[j + 1] - starts[j]) for j in range(len(ivs) - 1)]
@@ -328,5 +288,5 @@ def interrupted_time_series(
         title="Interrupted time series",
         fitted=fitted,
         interventions=tuple(ivs),
-        hac_lags=lags,
+        hac_lags=fit.lags,
     )

@@ -62,6 +62,28 @@ def _check_entry(domain: str, key: str, value: Any) -> list[str]:
     return problems
 
 
+def _load(text: str, name: str, problems: list[str]) -> Any:
+    """YAML with duplicate keys reported (a second definition would silently win)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node)
+            if key in seen:
+                problems.append(
+                    f"{name}: '{key}' is defined twice (line {key_node.start_mark.line + 1})"
+                )
+            seen.add(key)
+        return loader.construct_mapping(node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return yaml.load(text, Loader=Loader)
+
+
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, Any]]:
     """Every message, keyed ``<domain>.<id>`` (read once, checked).
@@ -71,12 +93,10 @@ def catalog() -> dict[str, dict[str, Any]]:
     CatalogError
         A message without both languages, or text that is not a string.
     """
-    import yaml
-
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     for path in sorted(MESSAGES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _load(path.read_text(encoding="utf-8"), path.name, problems) or {}
         if not isinstance(data, dict):
             problems.append(f"{path.name} must hold a mapping of message ids")
             continue

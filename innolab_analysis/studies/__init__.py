@@ -18,6 +18,8 @@ __getattr__, __dir__, __all__ = attach(
         "spillover_study": ".spillover",
         "regional_context": ".spillover",
         "SpilloverResult": ".spillover",
+        "RegionalContext": ".spillover",
+        "simulate_spillover_panel": ".spillover",
         "GERBANGKERTOSUSILA": ".spillover",
         "TOL_SUMO_SECTIONS": ".spillover",
         "LABINOV_KICKOFF": ".spillover",

@@ -21,9 +21,7 @@ from innolab_analysis.estimators._result import (
     Diagnostic,
     EffectResult,
 )
-from innolab_analysis.l10n import (
-    Bilingual,
-)  # catalog text; the legacy _result.Bilingual subclasses it
+from innolab_analysis.l10n import Bilingual  # catalog text; the legacy Bilingual subclasses it
 
 
 def _panel(seed: int = 2018) -> pd.DataFrame:
@@ -73,6 +71,15 @@ def _switching_panel(seed: int = 2018) -> pd.DataFrame:
     return df
 
 
+def _growth(seed: int = 2018) -> pd.DataFrame:
+    """14 years of a core's and a satellite's growth (%), elasticity 0.4 → 0.9 from 2018."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(2011, 2025)
+    core = 6 + rng.normal(0, 1, 14)
+    sat = 1.5 + np.where(years >= 2018, 0.9, 0.4) * core + rng.normal(0, 0.3, 14)
+    return pd.DataFrame({"year": years, "g_core": core, "g_sat": sat})
+
+
 PANEL = {"outcome": "ikm", "unit": "agency_id", "time": "period"}
 CASES = [
     ("before_after", "before_after", _panel, {"outcome": "ikm", "post": "treated"}),
@@ -94,6 +101,12 @@ CASES = [
         "interrupted_time_series",
         _series,
         {"outcome": "ikm", "time": "month", "intervention": "2018-04-02"},
+    ),
+    (
+        "growth_linkage",
+        "growth_linkage",
+        _growth,
+        {"outcome": "g_sat", "driver": "g_core", "time": "year", "event": 2018},
     ),
     ("event_study", "event_study", _panel, {**PANEL, "cohort": "cohort", "leads": 2, "lags": 2}),
     ("staggered", "staggered_did", _panel, {**PANEL, "cohort": "cohort"}),
@@ -221,7 +234,19 @@ def test_result_contract(case):
 
 @pytest.mark.parametrize(
     "module",
-    ["_linear", "before_after", "did", "twfe", "bacon", "its", "event_study", "sdid", "switching"],
+    [
+        "_linear",
+        "_hac",
+        "before_after",
+        "did",
+        "twfe",
+        "bacon",
+        "its",
+        "growth_linkage",
+        "event_study",
+        "sdid",
+        "switching",
+    ],
 )
 def test_docstring_examples_run(module):
     import doctest

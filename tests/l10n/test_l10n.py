@@ -147,3 +147,9 @@ def test_number_rounds_half_up_like_the_regulation():
     for x, expected in [(2.905, "2,91"), (2.145, "2,15"), (0.125, "0,13"), (-0.125, "-0,13")]:
         assert l10n.number(x, "id") == expected
     assert not math.isnan(float(l10n.number(1.5, "en")))
+
+
+def test_a_key_defined_twice_in_a_message_file_is_refused():
+    problems: list[str] = []
+    _catalog._load('a:\n  id: "x"\n  en: "x"\na:\n  id: "y"\n  en: "y"\n', "demo.yaml", problems)
+    assert problems == ["demo.yaml: 'a' is defined twice (line 4)"]
