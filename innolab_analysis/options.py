@@ -67,6 +67,12 @@ __all__ = [
     "PoolModel",
     "RunStatus",
     "SynthesisSection",
+    "ServiceSection",
+    "ServiceTable",
+    "ServicePlotKind",
+    "PortfolioSection",
+    "PortfolioTable",
+    "PortfolioPlotKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -233,3 +239,27 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- studies: service quality and innovation portfolio
+ServiceSection = Literal["summary", "data", "city", "agencies", "elements", "sample"]
+"""Sections of the service-quality report, in report order (``"summary"`` first)."""
+
+ServiceTable = Literal["city", "agencies", "elements", "sample", "sources"]
+"""Tables of the service-quality study."""
+
+ServicePlotKind = Literal["city", "agencies", "elements"]
+"""Figures of the service-quality study: the city IKM by period, the IKM by unit, the element
+means by unit."""
+
+PortfolioSection = Literal[
+    "summary", "data", "coverage", "flow", "funnel", "mix", "speed", "survival", "readiness"
+]
+"""Sections of the innovation-portfolio report, in report order (``"summary"`` first)."""
+
+PortfolioTable = Literal[
+    "coverage", "flow", "funnel", "mix", "speed", "survival", "readiness", "sources"
+]
+"""Tables of the innovation-portfolio study."""
+
+PortfolioPlotKind = Literal["coverage", "flow", "funnel", "readiness"]
+"""Figures of the innovation-portfolio study."""
