@@ -22,7 +22,7 @@ def wrap(name: object, width: int = 46) -> str:
     Penataan Ruang, Perumahan
     Rakyat
     """
-    return mpl_text("\n".join(textwrap.wrap(str(name), width)) or str(name))
+    return mpl_text("\n".join(textwrap.wrap(str(name), width, break_long_words=False)) or str(name))
 
 
 def _settle(ax) -> None:

@@ -120,6 +120,15 @@ def test_demo_city_ikm_by_hand_and_adequacy(demo_study):
         "The city-wide IKM rose from 77.57 (grade B) in 2015-S1 to **85.88** (grade B) in "
         "2024-S2 (5,821 respondents). Grade B means *Good* service performance"
     )
+    # the summary names four of the seven units short of the sample, the section all seven
+    assert res.findings("en")[3].text == (
+        "7 of 31 units are short of the Krejcie–Morgan minimum sample in 2024-S2, by 187 "
+        "respondents in all: Badan Penanggulangan Bencana Daerah, Bagian Organisasi Sekretariat "
+        "Daerah, Dinas Lingkungan Hidup, Kelurahan Kedundung and 3 other units. Their indices are "
+        "less certain; the next survey needs more respondents there."
+    )
+    assert "Kecamatan Prajurit Kulon and UPT Puskesmas Blooto" in res.markdown("sample", "en")
+    assert int(res.adequacy["shortfall"].sum()) == 187
 
 
 def test_bootstrap_interval_in_rows_and_text(demo_study):

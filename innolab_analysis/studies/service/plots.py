@@ -208,7 +208,9 @@ def draw_elements(res: ServiceQuality, ax, language: str) -> None:
     columns = [
         mpl_text(
             f"{c.upper()}\n"
-            + "\n".join(textwrap.wrap(element_label(res.standard, c, language), 12))
+            + "\n".join(
+                textwrap.wrap(element_label(res.standard, c, language), 12, break_long_words=False)
+            )
         )
         for c in codes
     ]
