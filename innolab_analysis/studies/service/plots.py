@@ -112,6 +112,14 @@ def _errors(frame: pd.DataFrame, centre: str) -> np.ndarray:
     ).clip(min=0)
 
 
+def _next_grade(res: ServiceQuality, value: float, within: float = 5.0) -> float | None:
+    """The lower bound of the grade above ``value`` when it is less than ``within`` points away."""
+    from innolab_analysis.metrics.standards import get_standard
+
+    above = [b.nik_lower for b in get_standard(res.standard).bands if b.nik_lower > value]
+    return min(above) if above and min(above) - value < within else None
+
+
 def draw_city(res: ServiceQuality, ax, language: str) -> None:
     """The city-wide IKM per period: dots joined by a line, intervals when there are any."""
     c = res.city.reset_index(drop=True)
@@ -127,6 +135,9 @@ def draw_city(res: ServiceQuality, ax, language: str) -> None:
                            label=_tr("fig.interval", language))  # fmt: skip
         handles.append(bars)
         values = pd.concat([c["ikm_ci_lower"], c["ikm_ci_upper"]])
+    target = _next_grade(res, float(values.max()))
+    if target is not None:  # show the next grade's band: the city's target
+        values = pd.concat([values, pd.Series([target + 1.5])])
     ax.set_ylim(*_band_limits(res, values, 2.0))
     ax.set_xlim(-0.6, len(c) - 0.4 + 0.18 * (len(c) + 0.2))  # room for the band label
     ax.set_xticks(x)
