@@ -71,6 +71,12 @@ __all__ = [
     "RunStatus",
     "SynthesisSection",
     "SpilloverTable",
+    "ServiceSection",
+    "ServiceTable",
+    "ServicePlotKind",
+    "PortfolioSection",
+    "PortfolioTable",
+    "PortfolioPlotKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -293,3 +299,27 @@ ImpactPlotKind = Literal["cohorts", "event_study", "bacon", "its", "agency_effec
 # --- spillover study
 SpilloverTable = Literal["linkage", "synth_weights", "capture", "klassen"]
 """Tables of the spillover study's report."""
+
+# --- studies: service quality and innovation portfolio
+ServiceSection = Literal["summary", "data", "city", "agencies", "elements", "sample"]
+"""Sections of the service-quality report, in report order (``"summary"`` first)."""
+
+ServiceTable = Literal["city", "agencies", "elements", "sample", "sources"]
+"""Tables of the service-quality study."""
+
+ServicePlotKind = Literal["city", "agencies", "elements"]
+"""Figures of the service-quality study: the city IKM by period, the IKM by unit, the element
+means by unit."""
+
+PortfolioSection = Literal[
+    "summary", "data", "coverage", "flow", "funnel", "mix", "speed", "survival", "readiness"
+]
+"""Sections of the innovation-portfolio report, in report order (``"summary"`` first)."""
+
+PortfolioTable = Literal[
+    "coverage", "flow", "funnel", "mix", "speed", "survival", "readiness", "sources"
+]
+"""Tables of the innovation-portfolio study."""
+
+PortfolioPlotKind = Literal["coverage", "flow", "funnel", "readiness"]
+"""Figures of the innovation-portfolio study."""

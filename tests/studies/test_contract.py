@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import matplotlib
 
@@ -105,3 +106,25 @@ def test_diagnostics_and_html_repr(result):
     assert all(isinstance(d, Diagnostic) for d in result.diagnostics)
     assert isinstance(result._repr_html_(), str)
     assert isinstance(result.summary(), pd.DataFrame)
+
+
+CODE = re.compile(r"\b(True|False|nan|NaN|inf|None)\b|\b[a-z0-9]+_[a-z0-9_]+\b")
+"""Python values and snake_case identifiers (column names, category codes, ids such as kec_x)."""
+
+DECIMAL = {"id": re.compile(r"\d\.\d{1,2}(?!\d)"), "en": re.compile(r"\d,\d{1,2}(?!\d)")}
+"""A decimal point in Bahasa Indonesia (2.90) or a decimal comma in English (2,90)."""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_code_or_raw_value_reaches_a_reader(result, language):
+    """Every section, alt text, diagnostic, table header, cell, caption and footnote."""
+    texts = [result.markdown(s, language) for s in result.SECTIONS]
+    texts += [result.alt_text(k, language) for k in result.PLOT_KINDS]
+    texts += [d.message[language] for d in result.diagnostics]
+    for name in result.TABLES:
+        table = result.table(name, language)
+        texts += list(table.columns.values()) + table.to_frame().to_numpy().ravel().tolist()
+        texts += [table.caption or "", *table.all_notes()]
+    texts = [str(t) for t in texts]
+    assert [m.group(0) for t in texts for m in CODE.finditer(t)] == []
+    assert [m.group(0) for t in texts for m in DECIMAL[language].finditer(t)] == []
