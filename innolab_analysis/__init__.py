@@ -77,6 +77,10 @@ __getattr__, __dir__, __all__ = attach(
         "synthetic_control": ".estimators.synth",
         "minimum_detectable_effect": ".estimators.power",
         "EffectResult": ".estimators._result",
+        "pool_effects": ".estimators.pooling",
+        "meta_regression": ".estimators.meta_regression",
+        "shrink_effects": ".estimators.shrinkage",
+        "rank_confidence_sets": ".estimators.ranking",
         # studies
         "agency_panel": ".studies.panel",
         "impact_study": ".studies.impact",

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
+from innolab_analysis import l10n
 from innolab_analysis.estimators._result import (
     EFFECT_COLUMNS,
     SUMMARY_COLUMNS,
-    Bilingual,
     Diagnostic,
     EffectResult,
 )
@@ -58,6 +58,22 @@ def _series(seed: int = 2018) -> pd.DataFrame:
     return pd.DataFrame({"month": t, "ikm": y})
 
 
+def _effects(seed: int = 2018) -> pd.DataFrame:
+    """Per-agency effects of two outcomes with standard errors and moderators."""
+    rng = np.random.default_rng(seed)
+    lead = rng.uniform(1, 5, 24)
+    rows = pd.DataFrame(
+        {
+            "unit": [f"OPD{i:02d}" for i in range(12)] * 2,
+            "outcome": ["ikm"] * 12 + ["processing_days"] * 12,
+            "estimate": np.r_[1 + 0.5 * lead[:12], -1 - 0.2 * lead[12:]] + rng.normal(0, 0.4, 24),
+            "std_error": rng.uniform(0.2, 0.6, 24),
+            "leadership": lead,
+        }
+    )
+    return rows
+
+
 PANEL = {"outcome": "ikm", "unit": "agency_id", "time": "period"}
 CASES = [
     ("before_after", "before_after", _panel, {"outcome": "ikm", "post": "treated"}),
@@ -87,6 +103,13 @@ CASES = [
         "synthetic_control",
         _panel,
         {**PANEL, "treated_unit": "OPD00", "intervention": 4, "placebo": False},
+    ),
+    ("pooling", "pool_effects", _effects, {"outcome": "ikm", "method": "REML"}),
+    (
+        "meta_regression",
+        "meta_regression",
+        _effects,
+        {"outcome": "ikm", "moderators": "leadership"},
     ),
 ]
 
@@ -144,7 +167,7 @@ def test_result_contract(case):
     rows = res.effect_rows(study="demo", unit="all")
     assert tuple(rows.columns) == EFFECT_COLUMNS
 
-    assert isinstance(res.text, Bilingual)
+    assert isinstance(res.text, l10n.Bilingual)  # catalog text (the legacy Bilingual is one too)
     assert res.text.id and res.text.en and res.text.id != res.text.en
     assert _estimate_quoted(res.text.en, res.estimate), res.text.en
     for d in res.diagnostics:
