@@ -67,6 +67,7 @@ __all__ = [
     "PoolModel",
     "RunStatus",
     "SynthesisSection",
+    "DemoCity",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -103,6 +104,7 @@ TableName = Literal[
     "readiness",
     "regions",
     "pdrb_sectors",
+    "innovation_budgets",
 ]
 """The tables of a study (see ``data/README.md``)."""
 
@@ -233,3 +235,8 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- synthesis: the comparative synthesis, the city comparison and the demo's second city
+DemoCity = Literal["mojokerto", "pasuruan"]
+"""Simulated cities of the demo: Kota Mojokerto (``data/demo``) and Kota Pasuruan
+(``data/demo_pasuruan``, smaller, for the city comparison)."""
