@@ -123,7 +123,7 @@ class MetaRegression(EffectResult):
             ylabel or l10n.tr("pooling.plot_axis", language, markdown=False, level=self.level)
         )
         localise_axis(ax, language, axis="y", decimals=1)
-        legend_below(ax, 0.15, ncol=2)
+        legend_below(ax)
 
 
 def _design(rows: pd.DataFrame, moderators: Sequence[str]) -> tuple[np.ndarray, list[str], dict]:

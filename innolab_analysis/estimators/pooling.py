@@ -92,7 +92,7 @@ class PooledEffect(EffectResult):
         from innolab_analysis._plotting import axes_or_new, plot_style
 
         with plot_style():
-            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.3 * self.k + 1.6)))
+            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.42 * self.k + 2.0)))
             forest_plot(self.data, ax, language=language, pooled=self, xlabel=xlabel)
             if title:
                 ax.set_title(title)
@@ -289,11 +289,27 @@ def _result(fit: MetaFit, rows: pd.DataFrame, outcome: str, level: float) -> Poo
     )
 
 
-def legend_below(ax, offset: float = 0.12, ncol: int = 3) -> None:
-    """The legend in one row under the axes, where it never covers data."""
+def wrap_label(text: object, width: int = 34) -> str:
+    """A tick label from data, ``$``-escaped and wrapped onto two lines at most (``…`` beyond)."""
+    import textwrap
+
+    from innolab_analysis.display import mpl_text
+
+    lines = textwrap.wrap(str(text), width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return mpl_text("\n".join(lines))
+
+
+def legend_below(ax, ncol: int = 2) -> None:
+    """The legend under the axes, below the tick labels and the axis label: it never covers data.
+
+    The gap is in font sizes (``borderaxespad``), so it does not grow with a tall figure.
+    """
     ax.legend(
         loc="upper center",
-        bbox_to_anchor=(0.5, -offset),
+        bbox_to_anchor=(0.5, 0.0),
+        borderaxespad=3.6 if ax.get_xlabel() else 2.2,
         ncol=ncol,
         frameon=False,
         fontsize="small",
@@ -347,9 +363,9 @@ def forest_plot(
     matplotlib Axes
     """
     from innolab_analysis._plotting import PALETTE, axes_or_new
-    from innolab_analysis.display import localise_axis, mpl_text
+    from innolab_analysis.display import localise_axis
 
-    ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.3 * len(rows) + 1.6)))
+    ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.42 * len(rows) + 2.0)))
     r = rows.reset_index(drop=True)
     n = len(r)
     offset = 2 if pooled is not None else 0
@@ -365,10 +381,14 @@ def forest_plot(
         marker="s",
         color=PALETTE["control"],
         zorder=3,
-        label=l10n.tr("pooling.plot_estimate", language, markdown=False),
+        label=l10n.tr(
+            "pooling.plot_estimate" if "weight" in r.columns else "pooling.plot_estimate_plain",
+            language,
+            markdown=False,
+        ),
     )
     ticks = list(y)
-    labels = [mpl_text(t) for t in r["label"]]
+    labels = [wrap_label(t) for t in r["label"]]
     if pooled is not None:
         est, clo, chi = pooled.estimate, pooled.ci_lower, pooled.ci_upper
         ax.fill(
@@ -397,9 +417,9 @@ def forest_plot(
         level = pooled.level
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(ticks)
-    ax.set_yticklabels(labels)
+    ax.set_yticklabels(labels, fontsize="small")
     ax.set_ylim(-0.5, n + offset - 0.3)
     ax.set_xlabel(xlabel or l10n.tr("pooling.plot_axis", language, markdown=False, level=level))
-    legend_below(ax, 0.14 if xlabel else 0.12)
+    legend_below(ax)
     localise_axis(ax, language, axis="x", decimals=1)
     return ax

@@ -33,7 +33,7 @@ import pandas as pd
 from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, ParamsError
 from innolab_analysis.estimators._meta_core import prepare_effects
-from innolab_analysis.estimators.pooling import _check_level, legend_below, table_html
+from innolab_analysis.estimators.pooling import _check_level, legend_below, table_html, wrap_label
 from innolab_analysis.options import Language
 
 __all__ = ["RANK_COLUMNS", "RankSets", "rank_confidence_sets"]
@@ -220,64 +220,72 @@ class RankSets:
         return bool(sub.any())
 
     def default_tau(self) -> int:
-        """The "top τ" the report speaks of: five, or a quarter of the units when fewer than 20."""
-        return int(min(5, max(1, self.p // 4)))
+        """The "top τ" the statements speak of.
 
-    def statements(self, tau: int | None = None) -> dict:
-        """What the data support, as data: ``tau``, ``top``, ``bottom``, ``rest`` and
-        ``rest_told_apart`` (whether any two of the rest differ)."""
-        tau = self.default_tau() if tau is None else int(tau)
-        top, bottom = self.among_top(tau), self.among_bottom(tau)
+        Five (a quarter of the units when there are fewer than 20), or, when no unit is surely
+        among those, the smallest τ up to half the units at which some unit surely is.
+        """
+        base = int(min(5, max(1, self.p // 4)))
+        best = int(self.table["simultaneous_upper"].min())
+        return best if base < best <= self.p // 2 else base
+
+    def default_tau_bottom(self) -> int:
+        """The "bottom τ" of the statements, chosen as :meth:`default_tau` from the other end."""
+        base = int(min(5, max(1, self.p // 4)))
+        worst = self.p + 1 - int(self.table["simultaneous_lower"].max())
+        return worst if base < worst <= self.p // 2 else base
+
+    def statements(self, tau: int | None = None, tau_bottom: int | None = None) -> dict:
+        """What the data support, as data: ``tau`` and ``top`` (surely among the top ``tau``),
+        ``tau_bottom`` and ``bottom``, the ``rest`` and ``rest_told_apart`` (whether any two of
+        the rest differ significantly)."""
+        explicit = tau is not None
+        tau = int(tau) if explicit else self.default_tau()
+        if tau_bottom is None:
+            tau_bottom = tau if explicit else self.default_tau_bottom()
+        tau_b = int(tau_bottom)
+        top, bottom = self.among_top(tau), self.among_bottom(tau_b)
         rest = [u for u in self.table["label"] if u not in top and u not in bottom]
         return {
             "tau": tau,
             "top": top,
+            "tau_bottom": tau_b,
             "bottom": bottom,
             "rest": rest,
             "rest_told_apart": self.told_apart(rest) if len(rest) > 1 else False,
         }
 
-    def sentences(self, language: Language = "en", tau: int | None = None) -> list[str]:
-        """The statements in plain language (Markdown, names escaped)."""
+    def sentences(
+        self, language: Language = "en", tau: int | None = None, *, markdown: bool = True
+    ) -> list[str]:
+        """The statements in plain language (Markdown with names escaped, or plain text)."""
         s = self.statements(tau)
         out = []
-        common = {"level": self.level, "tau": s["tau"]}
+        common = {"level": self.level, "tau": s["tau"], "markdown": markdown}
+
+        def names(labels: list[str]) -> str:
+            return l10n.join(labels, language, markdown=markdown)
+
         if s["top"]:
             out.append(
-                l10n.tr(
-                    "pooling.rank_top",
-                    language,
-                    names=l10n.join(s["top"], language),
-                    count=len(s["top"]),
-                    **common,
-                )
-            )
+                l10n.tr("pooling.rank_top", language, names=names(s["top"]),
+                        count=len(s["top"]), **common)
+            )  # fmt: skip
         else:
             out.append(l10n.tr("pooling.rank_no_top", language, **common))
         if s["bottom"]:
             out.append(
-                l10n.tr(
-                    "pooling.rank_bottom",
-                    language,
-                    names=l10n.join(s["bottom"], language),
-                    count=len(s["bottom"]),
-                    **common,
-                )
-            )
+                l10n.tr("pooling.rank_bottom", language, names=names(s["bottom"]),
+                        count=len(s["bottom"]), **(common | {"tau": s["tau_bottom"]}))
+            )  # fmt: skip
         if len(s["rest"]) > 1:
             rest = self.table[self.table["label"].isin(s["rest"])]
             width = float(np.median(rest["simultaneous_upper"] - rest["simultaneous_lower"] + 1))
             key = "pooling.rank_rest_partial" if s["rest_told_apart"] else "pooling.rank_rest_same"
             out.append(
-                l10n.tr(
-                    key,
-                    language,
-                    count=len(s["rest"]),
-                    width=round(width),
-                    p=self.p,
-                    level=self.level,
-                )
-            )
+                l10n.tr(key, language, count=len(s["rest"]), width=round(width), p=self.p,
+                        **{k: v for k, v in common.items() if k != "tau"})
+            )  # fmt: skip
         return out
 
     @property
@@ -293,12 +301,12 @@ class RankSets:
         matplotlib Axes
         """
         from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
-        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.display import localise_axis
 
         t = self.table.iloc[::-1]
         n = len(t)
         with plot_style():
-            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.28 * n + 1.4)))
+            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.42 * n + 2.0)))
             y = np.arange(n)
             ax.hlines(
                 y,
@@ -330,7 +338,7 @@ class RankSets:
                 label=l10n.tr("pooling.rank_plot_rank", language, markdown=False),
             )
             ax.set_yticks(y)
-            ax.set_yticklabels([mpl_text(v) for v in t["label"]])
+            ax.set_yticklabels([wrap_label(v) for v in t["label"]], fontsize="small")
             ax.set_xlim(0.3, n + 0.7)
             ax.set_ylim(-0.7, n - 0.3)
             ax.set_xlabel(l10n.tr("pooling.rank_plot_axis", language, markdown=False))

@@ -31,6 +31,7 @@ from innolab_analysis.estimators.pooling import (
     _result,
     legend_below,
     table_html,
+    wrap_label,
 )
 from innolab_analysis.options import Language, PoolMethod
 
@@ -92,12 +93,12 @@ class Shrinkage:
         matplotlib Axes
         """
         from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
-        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.display import localise_axis
 
         t = self.table.sort_values("shrunken", ascending=True, kind="stable")
         n = len(t)
         with plot_style():
-            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.28 * n + 1.4)))
+            ax = axes_or_new(ax, figsize=(7.0, max(2.8, 0.42 * n + 2.0)))
             y = np.arange(n)
             ax.hlines(y, t["ci_lower"], t["ci_upper"], color=PALETTE["band"], lw=3)
             for yi, raw, shr in zip(y, t["estimate"], t["shrunken"]):
@@ -125,12 +126,12 @@ class Shrinkage:
                 label=l10n.tr("pooling.shrink_mean", language, markdown=False),
             )
             ax.set_yticks(y)
-            ax.set_yticklabels([mpl_text(v) for v in t["label"]])
+            ax.set_yticklabels([wrap_label(v) for v in t["label"]], fontsize="small")
             ax.set_ylim(-0.7, n - 0.3)
             if xlabel:
                 ax.set_xlabel(xlabel)
             localise_axis(ax, language, axis="x", decimals=1)
-            legend_below(ax, 0.14 if xlabel else 0.1)
+            legend_below(ax)
         return ax
 
     def _repr_html_(self) -> str:

@@ -111,6 +111,7 @@ def test_statements_say_what_the_data_support():
     assert s == {
         "tau": 3,
         "top": ["A", "B", "C"],
+        "tau_bottom": 3,
         "bottom": ["H"],
         "rest": ["G", "D", "F", "E"],
         "rest_told_apart": False,
