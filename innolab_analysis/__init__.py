@@ -88,6 +88,7 @@ __getattr__, __dir__, __all__ = attach(
         "service_quality": ".studies.service",
         "spillover_study": ".studies.spillover",
         "comparative_synthesis": ".studies.synthesis",
+        "city_comparison": ".studies.comparison",
         "collect_effects": ".studies.effects",
         "record_effects": ".studies.effects",
         "record_results": ".studies.effects",

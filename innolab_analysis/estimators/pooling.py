@@ -290,14 +290,26 @@ def _result(fit: MetaFit, rows: pd.DataFrame, outcome: str, level: float) -> Poo
 
 
 def wrap_label(text: object, width: int = 34) -> str:
-    """A tick label from data, ``$``-escaped and wrapped onto two lines at most (``…`` beyond)."""
+    """A tick label from data, ``$``-escaped and wrapped onto two lines at most.
+
+    A long name is shortened with ``…``, but a final part in parentheses (the city, in a
+    comparison) is always kept, so two units of the same name stay apart.
+    """
+    import re
     import textwrap
 
     from innolab_analysis.display import mpl_text
 
-    lines = textwrap.wrap(str(text), width) or [""]
+    text = str(text)
+    match = re.search(r"\s*(\([^()]*\))$", text)
+    suffix = match.group(1) if match else ""
+    body = text[: match.start()] if match else text
+    lines = textwrap.wrap(text, width) or [""]
     if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+        room = max(8, width - len(suffix) - 1)
+        first = textwrap.wrap(body, width)[0]
+        rest = textwrap.shorten(body[len(first) :].strip() or "…", room, placeholder=" …")
+        lines = [first, f"{rest} {suffix}".strip()]
     return mpl_text("\n".join(lines))
 
 

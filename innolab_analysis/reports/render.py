@@ -105,6 +105,7 @@ NOTEBOOK_TITLES: dict[str, dict[str, str]] = {
     "innovation_impact": {"id": "Dampak inovasi", "en": "Innovation impact"},
     "city_spillover": {"id": "Limpahan antarkota", "en": "City spillover"},
     "comparative_synthesis": {"id": "Sintesis perbandingan", "en": "Comparative synthesis"},
+    "city_comparison": {"id": "Perbandingan kota", "en": "City comparison"},
 }
 
 _HERE = Path(__file__).resolve().parent

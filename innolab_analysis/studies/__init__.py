@@ -23,6 +23,8 @@ __getattr__, __dir__, __all__ = attach(
         "LABINOV_KICKOFF": ".spillover",
         "comparative_synthesis": ".synthesis",
         "Synthesis": ".synthesis",
+        "city_comparison": ".comparison",
+        "CityComparison": ".comparison",
         "reconcile_designs": ".synthesis",
         "record_effects": ".effects",
         "collect_effects": ".effects",

@@ -40,6 +40,11 @@ def _tr(key: str, language: str, **values) -> str:
     return l10n.tr(f"synthesis.{key}", language, markdown=False, **values)
 
 
+def _names(t: pd.DataFrame, city: bool) -> pd.Series:
+    """The unit column: its label, or its plain name when a city column stands beside it."""
+    return t["name"] if city and "name" in t.columns else t["label"]
+
+
 def _range(lo, hi, language: str) -> list[str]:
     return [_tr("rank_range", language, lower=int(a), upper=int(b)) for a, b in zip(lo, hi)]
 
@@ -58,7 +63,7 @@ def effects_table(ue: UnitEffects, language: str, *, name: str, city: bool = Fal
     t = ue.table
     data = pd.DataFrame(
         {
-            "unit": t["label"],
+            "unit": _names(t, city),
             "city": t.get("city", ""),
             "own": t["estimate"],
             "ci_lower": t["ci_lower"],
@@ -93,7 +98,7 @@ def ranking_table(ue: UnitEffects | UnitLevels, language: str, *, name: str, cap
     t = ue.table
     data = pd.DataFrame(
         {
-            "unit": t["label"],
+            "unit": _names(t, city),
             "city": t.get("city", ""),
             "own": t["estimate"],
             "rank": t["rank"].astype(int),
@@ -118,7 +123,7 @@ def levels_table(levels: UnitLevels, language: str, level: float, *, name: str,
     t = levels.table
     data = pd.DataFrame(
         {
-            "unit": t["label"],
+            "unit": _names(t, city),
             "city": t.get("city", ""),
             "respondents": t["n_respondents"],
             "ikm": t["estimate"],
@@ -229,7 +234,7 @@ def value_table(
     v = value
     data = pd.DataFrame(
         {
-            "unit": v["label"],
+            "unit": _names(v, city),
             "city": v.get("city", ""),
             "budget": [money(x) for x in v["budget_rp"]],
             "per_point": [money(x) for x in v["per_point"]],

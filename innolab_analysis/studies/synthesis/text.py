@@ -150,7 +150,7 @@ def cheapest(value: pd.DataFrame) -> pd.Series | None:
     return None if v.empty else v.loc[v["per_point"].idxmin()]
 
 
-def value_paragraphs(value: pd.DataFrame, has_days: bool, language: str) -> str:
+def value_paragraphs(value: pd.DataFrame, has_days: bool | None, language: str) -> str:
     """Cost per IKM point: the cheapest unit with its interval, and where budgets are missing."""
     if value.empty:
         return _tr("value_none", language)
@@ -182,7 +182,7 @@ def value_paragraphs(value: pd.DataFrame, has_days: bool, language: str) -> str:
     if has_days:
         days = int(np.isfinite(value["per_day"].astype(float)).sum())
         parts.append(_tr("value_days", language, n=days))
-    else:
+    elif has_days is not None:  # None: not asked (the comparison covers the IKM only)
         parts.append(_tr("value_days_missing", language))
     return _paras(*parts)
 
