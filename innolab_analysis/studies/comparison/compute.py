@@ -29,11 +29,9 @@ from innolab_analysis.options import (
     ComparisonPlotKind,
     ComparisonSection,
     ComparisonTable,
-    Language,
     PoolMethod,
 )
-from innolab_analysis.studies._contract import Finding, StudyResult
-from innolab_analysis.studies.synthesis.compute import AGENCY_METHODS
+from innolab_analysis.studies.synthesis.compute import AGENCY_METHODS, PackagedResult
 from innolab_analysis.studies.synthesis.inputs import KEY, ikm_levels, unit_attributes, unit_budgets
 from innolab_analysis.studies.synthesis.units import (
     UnitEffects,
@@ -47,7 +45,7 @@ __all__ = ["CityComparison", "city_comparison"]
 
 
 @dataclass(frozen=True)
-class CityComparison(StudyResult):
+class CityComparison(PackagedResult):
     """Result of :func:`city_comparison` (the :class:`StudyResult` contract).
 
     Attributes
@@ -67,6 +65,7 @@ class CityComparison(StudyResult):
     """
 
     DOMAIN: ClassVar[str] = "comparison"
+    PACKAGE: ClassVar[str] = "innolab_analysis.studies.comparison"
     SECTIONS: ClassVar[tuple[str, ...]] = get_args(ComparisonSection)
     TABLES: ClassVar[tuple[str, ...]] = get_args(ComparisonTable)
     PLOT_KINDS: ClassVar[tuple[str, ...]] = get_args(ComparisonPlotKind)
@@ -113,31 +112,6 @@ class CityComparison(StudyResult):
         for sid, pooled in self.effects.by_group.items():
             rows.append(pooled.effect_rows(study=study, unit=sid, level="city"))
         return pd.concat(rows, ignore_index=True)
-
-    def findings(self, language: Language = "id") -> tuple[Finding, ...]:
-        from innolab_analysis.studies.comparison import text
-
-        return text.findings(self, self._check_language(language))
-
-    def _section(self, section: str, language: str) -> str:
-        from innolab_analysis.studies.comparison import text
-
-        return text.section(self, section, language)
-
-    def _table(self, name: str, language: str):
-        from innolab_analysis.studies.comparison import tables
-
-        return tables.table(self, name, language)
-
-    def _draw(self, kind: str, ax, language: str) -> None:
-        from innolab_analysis.studies.comparison import plots
-
-        plots.draw(self, kind, ax, language)
-
-    def alt_text(self, kind: str, language: Language = "id") -> str:
-        from innolab_analysis.studies.comparison import text
-
-        return text.alt_text(self, kind, self._check_language(language))
 
     @classmethod
     def _example(cls) -> CityComparison:

@@ -55,7 +55,13 @@ from innolab_analysis.studies.synthesis.units import (
     value_for_money,
 )
 
-__all__ = ["AGENCY_METHODS", "Synthesis", "comparative_synthesis", "reconcile_designs"]
+__all__ = [
+    "AGENCY_METHODS",
+    "PackagedResult",
+    "Synthesis",
+    "comparative_synthesis",
+    "reconcile_designs",
+]
 
 AGENCY_METHODS: tuple[str, ...] = ("did_imputation",)
 """Methods whose rows are one effect per unit (pooled, shrunken and ranked)."""
@@ -63,8 +69,35 @@ AGENCY_METHODS: tuple[str, ...] = ("did_imputation",)
 _NOT_DESIGNS = (*AGENCY_METHODS, "staggered_did_group")
 
 
+class PackagedResult(StudyResult):
+    """A :class:`StudyResult` whose sentences, tables and figures live in its package's
+    ``text``, ``tables`` and ``plots`` modules (``PACKAGE``), imported when first needed."""
+
+    PACKAGE: ClassVar[str] = ""
+
+    def _module(self, name: str):
+        import importlib
+
+        return importlib.import_module(f"{self.PACKAGE}.{name}")
+
+    def findings(self, language: Language = "id") -> tuple[Finding, ...]:
+        return self._module("text").findings(self, self._check_language(language))
+
+    def _section(self, section: str, language: str) -> str:
+        return self._module("text").section(self, section, language)
+
+    def _table(self, name: str, language: str):
+        return self._module("tables").table(self, name, language)
+
+    def _draw(self, kind: str, ax, language: str) -> None:
+        self._module("plots").draw(self, kind, ax, language)
+
+    def alt_text(self, kind: str, language: Language = "id") -> str:
+        return self._module("text").alt_text(self, kind, self._check_language(language))
+
+
 @dataclass(frozen=True)
-class Synthesis(StudyResult):
+class Synthesis(PackagedResult):
     """Result of :func:`comparative_synthesis` (the :class:`StudyResult` contract).
 
     Attributes
@@ -92,6 +125,7 @@ class Synthesis(StudyResult):
     """
 
     DOMAIN: ClassVar[str] = "synthesis"
+    PACKAGE: ClassVar[str] = "innolab_analysis.studies.synthesis"
     SECTIONS: ClassVar[tuple[str, ...]] = get_args(SynthesisSection)
     TABLES: ClassVar[tuple[str, ...]] = get_args(SynthesisTable)
     PLOT_KINDS: ClassVar[tuple[str, ...]] = get_args(SynthesisPlotKind)
@@ -151,32 +185,6 @@ class Synthesis(StudyResult):
         if not frames:
             return pd.DataFrame(columns=list(EFFECT_COLUMNS))
         return pd.concat(frames, ignore_index=True)
-
-    # ------------------------------------------------------------------ text, tables, figures
-    def findings(self, language: Language = "id") -> tuple[Finding, ...]:
-        from innolab_analysis.studies.synthesis import text
-
-        return text.findings(self, self._check_language(language))
-
-    def _section(self, section: str, language: str) -> str:
-        from innolab_analysis.studies.synthesis import text
-
-        return text.section(self, section, language)
-
-    def _table(self, name: str, language: str):
-        from innolab_analysis.studies.synthesis import tables
-
-        return tables.table(self, name, language)
-
-    def _draw(self, kind: str, ax, language: str) -> None:
-        from innolab_analysis.studies.synthesis import plots
-
-        plots.draw(self, kind, ax, language)
-
-    def alt_text(self, kind: str, language: Language = "id") -> str:
-        from innolab_analysis.studies.synthesis import text
-
-        return text.alt_text(self, kind, self._check_language(language))
 
     @classmethod
     def _example(cls) -> Synthesis:
