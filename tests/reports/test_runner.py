@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from innolab_analysis.reports.params import NOTEBOOK_MODELS
+from innolab_analysis.reports.params import COMPARISON_NOTEBOOKS, NOTEBOOK_MODELS
 from innolab_analysis.reports.runner import exit_code, run_study
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("notebook", list(NOTEBOOK_MODELS))
+# city_comparison runs from a comparison file: tests/studies/test_synthesis_comparison.py
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOK_MODELS if n not in COMPARISON_NOTEBOOKS])
 def test_every_notebook_runs_on_the_demo(published, notebook, self_contained):
     out, runs, missing = published
     if notebook in missing:

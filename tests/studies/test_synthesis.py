@@ -160,7 +160,11 @@ def test_cost_per_ikm_point_and_missing_budgets(mojokerto, truth):
     assert not v.loc[missing, "complete"].any() and v.loc[missing, "budget_rp"].isna().all()
     text = mojokerto.markdown("value", "en")
     assert f"Budgets are recorded in full for {len(totals)} of {len(v)} units." in text
-    assert "Budgets are missing or incomplete for " in text and "Rumah Sakit Umum Daerah" in text
+    assert (
+        f"Budgets are missing or incomplete for {len(missing)} units (marked — in the table)"
+        in text
+    )
+    assert mojokerto.table("value", "en").to_frame().iloc[:, 1].eq("—").sum() == len(missing)
     assert "so the cost per day saved is not available" in text
 
 

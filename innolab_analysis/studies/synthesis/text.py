@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 
+MAX_NAMES = 8
+"""Longest list of unit names a sentence spells out (beyond it: the count, and the table)."""
+
+
 def _tr(key: str, language: str, **values) -> str:
     return l10n.tr(f"synthesis.{key}", language, **values)
 
@@ -177,8 +181,10 @@ def value_paragraphs(value: pd.DataFrame, has_days: bool | None, language: str) 
             )
         )
     missing = value.loc[~value["complete"], "label"].tolist()
-    if missing:
+    if 0 < len(missing) <= MAX_NAMES:
         parts.append(_tr("value_missing", language, names=l10n.join(missing, language)))
+    elif missing:
+        parts.append(_tr("value_missing_many", language, count=len(missing)))
     if has_days:
         days = int(np.isfinite(value["per_day"].astype(float)).sum())
         parts.append(_tr("value_days", language, n=days))
@@ -278,8 +284,10 @@ def testing_paragraph(ue: UnitEffects, language: str) -> str:
     raw, holm, bh = (ue.significant(c) for c in ("p_value", "p_holm", "p_bh"))
     text = _tr("testing", language, k=ue.k, raw=len(raw), holm=len(holm), bh=len(bh))
     lost = [u for u in raw if u not in holm]
-    if lost:
+    if 0 < len(lost) <= MAX_NAMES:
         text += " " + _tr("testing_lost", language, names=l10n.join(lost, language))
+    elif lost:
+        text += " " + _tr("testing_lost_many", language, count=len(lost))
     return text
 
 
