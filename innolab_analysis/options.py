@@ -269,7 +269,9 @@ SynthesisTable = Literal[
 ]
 """Tables of a study's comparative synthesis."""
 
-SynthesisPlotKind = Literal["designs", "standardised", "agencies", "ranking", "levels", "moderators"]
+SynthesisPlotKind = Literal[
+    "designs", "standardised", "agencies", "ranking", "levels", "moderators"
+]
 """Figures of a study's comparative synthesis (each on one scale)."""
 
 ComparisonSection = Literal[

@@ -196,6 +196,12 @@ class RankSets:
     seed: int | None
 
     @property
+    def diagnostics(self) -> tuple:
+        """Nothing to warn about: the sets are valid for any number of units (kept for the
+        estimator contract)."""
+        return ()
+
+    @property
     def p(self) -> int:
         """Number of units ranked."""
         return len(self.table)

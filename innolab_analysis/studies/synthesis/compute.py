@@ -276,6 +276,21 @@ def reconcile_designs(designs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
+def _diagnostics(agencies: tuple[UnitEffects, ...], value: pd.DataFrame) -> tuple[Diagnostic, ...]:
+    """What a reader of the synthesis should know before trusting its numbers."""
+    from innolab_analysis import l10n
+
+    out = []
+    if agencies:
+        out.append(Diagnostic("shared_comparison", "info",
+                              l10n.bilingual("synthesis.agencies_shared")))  # fmt: skip
+    missing = int((~value["complete"]).sum()) if len(value) else 0
+    if missing:
+        out.append(Diagnostic("missing_budgets", "warning", l10n.bilingual(
+            "synthesis.value_missing_many", count=missing)))  # fmt: skip
+    return tuple(out)
+
+
 def _check_scope(effects: pd.DataFrame, study_id: str) -> None:
     found = sorted(set(effects["study"].astype(str)))
     others = [s for s in found if s != study_id]
@@ -382,6 +397,6 @@ def comparative_synthesis(
         value=value,
         reconciliation=reconcile_designs(designs) if len(designs) else pd.DataFrame(),
         notebooks=tuple(sorted(set(rows["notebook"].astype(str)) - {""})),
-        diagnostics=tuple(d for a in agencies for d in a.pooled.diagnostics),
+        diagnostics=_diagnostics(agencies, value),
         rank_level=rank_level,
     )
