@@ -143,8 +143,11 @@ def test_two_cities_in_one_reports_folder_each_get_their_own_synthesis(tmp_path)
         assert f"Kota {other}" not in html
     page = (out / "cities" / "city_comparison.html").read_text(encoding="utf-8")
     assert "Perbandingan ini menempatkan 2 studi berdampingan: Kota Mojokerto (31 unit, 23 " in page
-    assert "Rumah Sakit Umum Daerah (Kota Mojokerto)" in page
-    assert "RSUD dr. R. Soedarsono (Kota Pasuruan)" in page
+    # both hospitals (unit id 'rsud' in both cities) are in the unit tables, by name and city
+    for name, city in (("Rumah Sakit Umum Daerah Kota Mojokerto", "Kota Mojokerto"),
+                       ("RSUD dr. R. Soedarsono Kota Pasuruan", "Kota Pasuruan")):  # fmt: skip
+        assert re.search(rf"<td>{re.escape(name)}</td><td>{city}</td>", page), name
+    assert not re.search(r"<td>rsud</td>", page)
     prov = json.loads((out / "cities" / "city_comparison.json").read_text())
     assert "pasuruan_demo/effects/innovation_impact.csv" in prov["inputs"]
     assert "mojokerto/effects/comparative_synthesis.csv" not in prov["inputs"]
