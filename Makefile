@@ -55,8 +55,9 @@ lab: $(STAMP) ## Install JupyterLab into .venv and open the notebooks
 	@$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,lab]" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-demo: $(STAMP) ## Regenerate the demo study in data/demo (byte-identical for the same seed)
+demo: $(STAMP) ## Regenerate the demo studies in data/demo and data/demo_pasuruan (byte-identical)
 	$(BIN)/python -m innolab_analysis.demo data/demo
+	$(BIN)/python -m innolab_analysis.demo data/demo_pasuruan --city pasuruan
 
 clean: ## Remove reports and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis

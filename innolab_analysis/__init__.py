@@ -80,6 +80,10 @@ __getattr__, __dir__, __all__ = attach(
         "synthetic_did": ".estimators.sdid",
         "switching_did": ".estimators.switching",
         "EffectResult": ".estimators._result",
+        "pool_effects": ".estimators.pooling",
+        "meta_regression": ".estimators.meta_regression",
+        "shrink_effects": ".estimators.shrinkage",
+        "rank_confidence_sets": ".estimators.ranking",
         # studies
         "agency_panel": ".studies.panel",
         "impact_study": ".studies.impact",
@@ -89,6 +93,7 @@ __getattr__, __dir__, __all__ = attach(
         "regional_context": ".studies.spillover",
         "SpilloverResult": ".studies.spillover",
         "comparative_synthesis": ".studies.synthesis",
+        "city_comparison": ".studies.comparison",
         "collect_effects": ".studies.effects",
         "record_effects": ".studies.effects",
         "record_results": ".studies.effects",

@@ -103,6 +103,8 @@ def _run(args, batch: bool) -> int:
 
     out = Path(args.out)
     configs = validate_all(args.params, notebooks_dir=args.notebooks)
+    # a comparison reads the results of the studies it lists: run it after them
+    configs = sorted(configs, key=lambda c: hasattr(c, "missing_results"))
     if batch:
         runs = run_batch(
             args.params,

@@ -67,7 +67,6 @@ __all__ = [
     "EffectLevel",
     "FlowBy",
     "PoolMethod",
-    "PoolModel",
     "RunStatus",
     "SynthesisSection",
     "SpilloverTable",
@@ -77,6 +76,13 @@ __all__ = [
     "PortfolioSection",
     "PortfolioTable",
     "PortfolioPlotKind",
+    "DemoCity",
+    "StudyKind",
+    "SynthesisTable",
+    "SynthesisPlotKind",
+    "ComparisonSection",
+    "ComparisonTable",
+    "ComparisonPlotKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -89,8 +95,10 @@ NotebookName = Literal[
     "innovation_impact",
     "city_spillover",
     "comparative_synthesis",
+    "city_comparison",
 ]
-"""The study notebooks, in the order the runner executes them."""
+"""The study notebooks, in the order the runner executes them (``city_comparison`` runs from a
+``kind: comparison`` file)."""
 
 Timezone = Literal["Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura"]
 """Indonesia's time zones: WIB (Jakarta, Pontianak), WITA (Makassar), WIT (Jayapura)."""
@@ -113,6 +121,7 @@ TableName = Literal[
     "readiness",
     "regions",
     "pdrb_sectors",
+    "innovation_budgets",
 ]
 """The tables of a study (see ``data/README.md``)."""
 
@@ -217,9 +226,6 @@ MissingPolicy = Literal["raise", "drop"]
 PoolMethod = Literal["REML", "DL", "PM", "fixed"]
 """Estimator of the between-study variance of a meta-analysis (or a fixed-effect pool)."""
 
-PoolModel = Literal["random", "fixed"]
-"""Model of the simple inverse-variance pool of the synthesis."""
-
 # ----------------------------------------------------------------------------- studies
 ImpactOutcome = Literal["ikm", "processing_days"]
 """Outcomes of the impact study: the IKM (higher is better) or processing days (lower is better)."""
@@ -238,8 +244,19 @@ SpilloverSection = Literal[
 ]
 """Narrative sections of the spillover study, in report order (the summary first)."""
 
-SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
-"""Narrative sections of the comparative synthesis."""
+SynthesisSection = Literal[
+    "summary",
+    "scope",
+    "designs",
+    "agencies",
+    "ranking",
+    "levels",
+    "moderators",
+    "testing",
+    "value",
+    "reconciliation",
+]
+"""Narrative sections of a study's comparative synthesis, in report order."""
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
@@ -323,3 +340,40 @@ PortfolioTable = Literal[
 
 PortfolioPlotKind = Literal["coverage", "flow", "funnel", "readiness"]
 """Figures of the innovation-portfolio study."""
+
+# --- synthesis: the comparative synthesis, the city comparison and the demo's second city
+DemoCity = Literal["mojokerto", "pasuruan"]
+"""Simulated cities of the demo: Kota Mojokerto (``data/demo``) and Kota Pasuruan
+(``data/demo_pasuruan``, smaller, for the city comparison)."""
+
+SynthesisTable = Literal[
+    "designs",
+    "standardised",
+    "agencies",
+    "ranking",
+    "levels",
+    "moderators",
+    "testing",
+    "value",
+    "reconciliation",
+]
+"""Tables of a study's comparative synthesis."""
+
+SynthesisPlotKind = Literal[
+    "designs", "standardised", "agencies", "ranking", "levels", "moderators"
+]
+"""Figures of a study's comparative synthesis (each on one scale)."""
+
+ComparisonSection = Literal[
+    "summary", "scope", "levels", "effects", "ranking", "cities", "moderators", "value"
+]
+"""Narrative sections of the comparison of several studies (cities), in report order."""
+
+ComparisonTable = Literal["cities", "levels", "effects", "ranking", "moderators", "value"]
+"""Tables of the city comparison."""
+
+ComparisonPlotKind = Literal["levels", "effects", "ranking", "cities"]
+"""Figures of the city comparison."""
+
+StudyKind = Literal["study", "comparison"]
+"""Kind of parameter file: one study, or a comparison of several studies' results."""

@@ -299,3 +299,65 @@ def test_applications_indicator_gives_a_krejcie_morgan_population(demo_study):
     short = int((~adequacy["adequate"]).sum())
     assert len(adequacy) == 31
     assert 0 < short < len(adequacy) / 2  # some units fall short, most do not (7 of 31)
+
+
+# ----------------------------------------------------------------------------- budgets, 2nd city
+def test_budgets_cover_part_of_the_units_and_match_the_truth(demo_study, truth):
+    budgets, inv = demo_study.innovation_budgets, demo_study.innovations
+    assert list(budgets.columns) == ["innovation_id", "year", "budget_rp"]
+    owner = budgets["innovation_id"].map(inv.set_index("innovation_id")["agency_id"])
+    b = truth["budgets"]
+    assert sorted(owner.unique()) == b["units_with_budgets"]
+    launched = sorted(inv.dropna(subset=["launched_on"])["agency_id"].unique())
+    assert sorted(b["units_with_budgets"] + b["units_without_budgets"]) == launched
+    assert 0.2 < len(b["units_with_budgets"]) / len(launched) < 0.8  # part of them, not all
+    first = inv.dropna(subset=["launched_on"]).groupby("agency_id")["launched_on"].min().dt.year
+    since = budgets[budgets["year"] >= owner.map(first)]
+    totals = since.groupby(owner[since.index])["budget_rp"].sum()
+    assert totals.to_dict() == b["total_rp_from_first_launch_year_to_2024"]
+    assert (budgets["budget_rp"] % 1e6 == 0).all() and budgets["year"].between(2017, 2024).all()
+
+
+@pytest.fixture(scope="module")
+def pasuruan(repo_root):
+    from innolab_analysis.data.study import load_study
+
+    return load_study(repo_root / "data" / "demo_pasuruan")
+
+
+def test_second_city_is_smaller_shares_unit_ids_and_has_smaller_effects(
+    pasuruan, demo_study, repo_root
+):
+    from innolab_analysis.demo import CITY_TABLES
+
+    assert set(pasuruan.tables) == set(CITY_TABLES)
+    assert len(pasuruan.agencies) == 12 and set(pasuruan.agencies["city"]) == {"Kota Pasuruan"}
+    shared = set(pasuruan.agencies["agency_id"]) & set(demo_study.agencies["agency_id"])
+    assert {"rsud", "disdukcapil", "dpmptsp", "dishub"} <= shared
+    names = pasuruan.agencies.set_index("agency_id")["name"]
+    assert names["rsud"] == "RSUD dr. R. Soedarsono Kota Pasuruan"
+    t2 = json.loads((repo_root / "data" / "demo_pasuruan" / "truth.json").read_text("utf-8"))
+    t1 = json.loads((repo_root / "data" / "demo" / "truth.json").read_text("utf-8"))
+    assert t2["city"]["effect_scale"] == 0.6 and t1["city"]["effect_scale"] == 1.0
+    assert t2["ikm"]["theta_by_launch_year"]["2018"] == pytest.approx(0.6 * 4.0)
+    assert "regional" not in t2 and "kranggan" not in t2["panel"]
+    assert t2["ikm"]["att_simple"] < t1["ikm"]["att_simple"]
+
+
+@pytest.mark.slow
+def test_second_city_regeneration_is_byte_identical(tmp_path, repo_root):
+    write_demo_study(tmp_path, city="pasuruan")
+    shipped = repo_root / "data" / "demo_pasuruan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in shipped.iterdir())
+    for path in shipped.iterdir():
+        new = (tmp_path / path.name).read_bytes()
+        if path.suffix == ".parquet" and new != path.read_bytes():
+            assert pq.read_table(tmp_path / path.name).equals(pq.read_table(path))
+            continue
+        assert new == path.read_bytes(), f"{path.name} differs: run make demo"
+
+
+def test_unknown_city_is_refused():
+    with pytest.raises(InnolabError) as err:
+        simulate_study(city="surabaya")
+    assert str(err.value) == "city must be one of ('mojokerto', 'pasuruan'), got 'surabaya'"

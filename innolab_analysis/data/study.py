@@ -41,7 +41,7 @@ class Study:
         The study folder.
     files : dict
         Table name → the file it was read from.
-    agencies, innovations, skm_responses, service_indicators, readiness, regions, pdrb_sectors
+    agencies, innovations, skm_responses, service_indicators, readiness, regions, pdrb_sectors, innovation_budgets
         The tables, with columns converted to their declared types; None when absent.
     """
 
@@ -54,6 +54,7 @@ class Study:
     readiness: pd.DataFrame | None = None
     regions: pd.DataFrame | None = None
     pdrb_sectors: pd.DataFrame | None = None
+    innovation_budgets: pd.DataFrame | None = None
 
     @property
     def tables(self) -> tuple[str, ...]:

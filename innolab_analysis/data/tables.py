@@ -477,3 +477,28 @@ TABLES: dict[str, TableSpec] = {
     ),
 }
 """Every table a study folder may hold, by name (the file name without extension)."""
+
+# Optional budgets of innovations (value for money in the comparative synthesis); its own table
+# so the innovations table keeps one row per innovation. See data/README.md, "Innovation budgets".
+TABLES["innovation_budgets"] = TableSpec(
+    name="innovation_budgets",
+    description="Budget (anggaran) spent on an innovation: one row per innovation and year.",
+    key=("innovation_id", "year"),
+    columns=(
+        ColumnSpec(
+            "innovation_id",
+            "string",
+            "Innovation the budget was spent on.",
+            references="innovations.innovation_id",
+        ),
+        ColumnSpec("year", "int", "Budget year (tahun anggaran).", min=1990, max=2100),
+        ColumnSpec(
+            "budget_rp",
+            "float",
+            "Amount spent that year (realisasi anggaran).",
+            min=0,
+            unit="rupiah",
+            source="APBD / DPA of the unit (realisasi)",
+        ),
+    ),
+)

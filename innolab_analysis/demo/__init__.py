@@ -20,15 +20,30 @@ import pandas as pd
 
 from innolab_analysis.data.tables import TABLES
 from innolab_analysis.errors import InnolabError
+from innolab_analysis.options import DemoCity
 
-__all__ = ["DEMO_TABLES", "simulate_study", "write_demo_study"]
+__all__ = ["DEMO_TABLES", "CITY_TABLES", "simulate_study", "write_demo_study"]
 
 DEMO_TABLES: tuple[str, ...] = tuple(TABLES)
 """The tables of the demo study, in the order they are written."""
 
+CITY_TABLES: tuple[str, ...] = tuple(t for t in TABLES if t not in ("regions", "pdrb_sectors"))
+"""The tables of the second demo city (no regional panel: it has no spillover study)."""
 
-def _check(seed: object, scale: object) -> None:
+
+def _spec(city: str):
+    from innolab_analysis.demo._catalog import MOJOKERTO
+    from innolab_analysis.demo._pasuruan import PASURUAN
+
+    return {"mojokerto": MOJOKERTO, "pasuruan": PASURUAN}[city]
+
+
+def _check(seed: object, scale: object, city: object = "mojokerto") -> None:
+    from typing import get_args
+
     problems = []
+    if city not in get_args(DemoCity):
+        problems.append(f"city must be one of {get_args(DemoCity)}, got {city!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         problems.append(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.05 <= scale <= 10:
@@ -37,23 +52,30 @@ def _check(seed: object, scale: object) -> None:
         raise InnolabError("; ".join(problems))
 
 
-def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, pd.DataFrame], dict]:
+def simulate_study(
+    *, seed: int | None = None, scale: float = 1.0, city: DemoCity = "mojokerto"
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """Simulate the demo study: every table and the planted truth.
 
     Parameters
     ----------
-    seed : int
-        Seed of the random generator; the same seed gives the same study.
+    seed : int, optional
+        Seed of the random generator; the same seed gives the same study
+        (default: the city's own seed, 2018 for Kota Mojokerto, 2023 for Kota Pasuruan).
     scale : float
         Multiplies the number of SKM respondents per agency and semester
         (1.0 gives about 110,000 respondents; between 0.05 and 10).
+    city : {"mojokerto", "pasuruan"}
+        Kota Mojokerto (31 units, the regional panel of Jawa Timur) or the smaller
+        second city, Kota Pasuruan (12 units, no regional panel), for the city comparison.
 
     Returns
     -------
     tables : dict of str to pandas.DataFrame
         ``agencies, innovations, skm_responses, service_indicators, readiness,
-        regions, pdrb_sectors`` with the columns of
-        :data:`innolab_analysis.data.tables.TABLES`.
+        regions, pdrb_sectors, innovation_budgets`` with the columns of
+        :data:`innolab_analysis.data.tables.TABLES` (Kota Pasuruan: no ``regions``,
+        ``pdrb_sectors``).
     truth : dict
         The planted quantities (JSON-serialisable), as written to ``truth.json``.
 
@@ -70,21 +92,34 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
     >>> truth["regional"]["elasticity_after"]
     0.8
     """
-    _check(seed, scale)
+    _check(0 if seed is None else seed, scale, city)
     from innolab_analysis.demo import _agency, _regional, _truth
+    from innolab_analysis.demo._budgets import simulate_budgets
 
-    # A 4th child stream for the applications indicator (added later): spawn(4)[:3] equals
-    # spawn(3), so every other table and truth value is unchanged by it.
-    agency_seq, region_seq, check_seq, users_seq = np.random.SeedSequence(int(seed)).spawn(4)
-    tables, atruth = _agency.simulate(np.random.default_rng(agency_seq), float(scale))
-    apps = _agency.applications(np.random.default_rng(users_seq), _agency.UNITS, atruth["cells"])
+    spec = _spec(city)
+    seed = spec.seed if seed is None else seed
+    # Child streams added later come last: spawn(n)[:k] equals spawn(k), so the applications
+    # indicator (4th) and the budgets (5th) changed no other table or truth value.
+    streams = np.random.SeedSequence(int(seed)).spawn(5)
+    agency_seq, region_seq, check_seq, users_seq, budget_seq = streams
+    tables, atruth = _agency.simulate(np.random.default_rng(agency_seq), float(scale), spec)
+    apps = _agency.applications(np.random.default_rng(users_seq), spec.units, atruth["cells"])
     tables["service_indicators"] = pd.concat(
         [tables["service_indicators"], apps], ignore_index=True
     )
-    rtables, rtruth = _regional.simulate(np.random.default_rng(region_seq))
-    tables.update(rtables)
+    rtruth = None
+    if city == "mojokerto":
+        rtables, rtruth = _regional.simulate(np.random.default_rng(region_seq))
+        tables.update(rtables)
+    budgets, btruth = simulate_budgets(
+        np.random.default_rng(budget_seq), tables["innovations"], spec
+    )
+    tables["innovation_budgets"] = budgets
     cells = atruth["cells"]
-    years = {u.agency_id: u.launch_year for u in _agency.UNITS}
+    years = {u.agency_id: u.launch_year for u in spec.units}
+    k = spec.effect_scale
+    theta = {y: k * v for y, v in _agency.IKM_THETA.items()}
+    phi = {y: k * v for y, v in _agency.DAYS_PHI.items()}
 
     skm = tables["skm_responses"]
     n_cell = (
@@ -95,10 +130,8 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
     n_weights = cells.set_index(["agency_id", "p"]).index.map(n_cell).astype(float)
     n_weights = pd.Series(np.asarray(n_weights), index=cells.index)
 
-    ikm = _truth.effect_truth(cells, "tau", _agency.IKM_THETA, years)
-    days = _truth.effect_truth(
-        cells, "delta_days", {y: -v for y, v in _agency.DAYS_PHI.items()}, years
-    )
+    ikm = _truth.effect_truth(cells, "tau", theta, years)
+    days = _truth.effect_truth(cells, "delta_days", {y: -v for y, v in phi.items()}, years)
     lead = atruth["leadership"]
     truth = {
         "description": "Planted quantities of the innolab_analysis demo study (simulated data). "
@@ -126,10 +159,10 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
                 "1": _agency.RAMP[1],
                 ">=2": _agency.RAMP[2],
             },
-            "theta_by_launch_year": {str(k): v for k, v in _agency.IKM_THETA.items()},
-            "moderation_slope_per_sd": _agency.IKM_SLOPE,
+            "theta_by_launch_year": {str(y): v for y, v in theta.items()},
+            "moderation_slope_per_sd": k * _agency.IKM_SLOPE,
             "moderation_slope_per_point": round(
-                _agency.IKM_SLOPE / lead["sd_over_treated_ddof0"], 6
+                k * _agency.IKM_SLOPE / lead["sd_over_treated_ddof0"], 6
             ),
             "moderation_note": "slope of the full-ramp effect in the standardised "
             "leadership_commitment score z (see 'leadership'); per rubric point = slope / sd",
@@ -159,8 +192,8 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
             "outcome": "service_indicators 'processing_days' (days) per agency-semester",
             "dgp": "days[a,t] = base[a] - 0.05 * (t - 1) + covid[t] + delta[a,t] + N(0, 0.4²); "
             "delta[a,t] = -ramp(t - G[a]) * (phi[launch year] + 0.5 * z[a])",
-            "phi_by_launch_year": {str(k): v for k, v in _agency.DAYS_PHI.items()},
-            "moderation_slope_per_sd": -_agency.DAYS_SLOPE,
+            "phi_by_launch_year": {str(y): v for y, v in phi.items()},
+            "moderation_slope_per_sd": -k * _agency.DAYS_SLOPE,
             **days,
             "frequency_year": {
                 **_truth.yearly_truth(cells, "delta_days", None),
@@ -173,19 +206,44 @@ def simulate_study(*, seed: int = 2018, scale: float = 1.0) -> tuple[dict[str, p
                 "first_launch": atruth["first_launch"][a].isoformat(),
                 "cohort_index": _agency.semester_of(atruth["first_launch"][a]) + 1,
                 "ikm_full_effect": round(
-                    _agency.IKM_THETA[years[a]] + _agency.IKM_SLOPE * lead["z"][a], 6
+                    k * (_agency.IKM_THETA[years[a]] + _agency.IKM_SLOPE * lead["z"][a]), 6
                 ),
                 "processing_days_full_effect": round(
-                    -(_agency.DAYS_PHI[years[a]] + _agency.DAYS_SLOPE * lead["z"][a]), 6
+                    -k * (_agency.DAYS_PHI[years[a]] + _agency.DAYS_SLOPE * lead["z"][a]), 6
                 ),
             }
             for a in sorted(atruth["first_launch"])
         },
-        "regional": rtruth,
-        "provenance": _PROVENANCE,
+        "budgets": btruth,
+        "city": {
+            "name": spec.name,
+            "n_units": len(spec.units),
+            "effect_scale": k,
+            "ikm_shift": spec.ikm_shift,
+            "note": "the planted IKM and processing-time effects (theta, phi and the leadership "
+            "slopes) are multiplied by effect_scale; every IKM level is moved by ikm_shift",
+        },
     }
+    if rtruth is not None:
+        truth["regional"] = rtruth
+        truth["provenance"] = _PROVENANCE
+    else:
+        truth["panel"].pop("kranggan")
+        truth["provenance"] = _PROVENANCE_SECOND_CITY
     return tables, truth
 
+
+_PROVENANCE_SECOND_CITY = {
+    "published": [
+        "The names of the four kecamatan of Kota Pasuruan (Bugul Kidul, Gadingrejo, Panggungrejo, "
+        "Purworejo)",
+    ],
+    "simulated": [
+        "every SKM response, service indicator, readiness score, budget and innovation "
+        "date/attribute; the other unit names (plausible, not an official OPD list)",
+        "the planted effects (0.6 times Kota Mojokerto's), cohorts and moderation",
+    ],
+}
 
 _PROVENANCE = {
     "published": [
@@ -218,7 +276,9 @@ _PROVENANCE = {
 }
 
 
-def write_demo_study(path: str | Path, *, seed: int = 2018, scale: float = 1.0) -> Path:
+def write_demo_study(
+    path: str | Path, *, seed: int | None = None, scale: float = 1.0, city: DemoCity = "mojokerto"
+) -> Path:
     """Simulate the demo study and write it to a folder (deterministic bytes).
 
     Writes ``skm_responses.parquet`` (answers as int8, zstd, no writer metadata
@@ -229,8 +289,9 @@ def write_demo_study(path: str | Path, *, seed: int = 2018, scale: float = 1.0) 
     ----------
     path : str or Path
         Folder to write into; created if missing. Existing demo files are overwritten.
-    seed, scale
-        As in :func:`simulate_study`.
+    seed, scale, city
+        As in :func:`simulate_study` (``make demo`` writes ``data/demo`` and, with
+        ``city="pasuruan"``, ``data/demo_pasuruan``).
 
     Returns
     -------
@@ -245,14 +306,15 @@ def write_demo_study(path: str | Path, *, seed: int = 2018, scale: float = 1.0) 
     True
     """
     from innolab_analysis.demo._io import write_tables
-    from innolab_analysis.demo._readme import readme_text
+    from innolab_analysis.demo._readme import readme_text, second_city_readme
 
-    tables, truth = simulate_study(seed=seed, scale=scale)
+    tables, truth = simulate_study(seed=seed, scale=scale, city=city)
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
     write_tables(tables, out)
     (out / "truth.json").write_text(
         json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
     )
-    (out / "README.md").write_text(readme_text(tables, truth), encoding="utf-8", newline="\n")
+    text = readme_text(tables, truth) if city == "mojokerto" else second_city_readme(tables, truth)
+    (out / "README.md").write_text(text, encoding="utf-8", newline="\n")
     return out

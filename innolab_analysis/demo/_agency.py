@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from innolab_analysis.demo._catalog import GENERATED_TITLES, NAMED_INNOVATIONS, UNITS
+from innolab_analysis.demo._catalog import MOJOKERTO, CitySpec
 
 FIRST_YEAR = 2015
 LAST_YEAR = 2024
 N_PERIODS = 2 * (LAST_YEAR - FIRST_YEAR + 1)
 LABINOV_START = dt.date(2018, 4, 2)
-CITY = "Kota Mojokerto"
+CITY = MOJOKERTO.name
 
 DIMENSIONS = (
     "leadership_commitment",
@@ -150,8 +150,10 @@ def _exists(unit, p: int) -> bool:
     return period_start(p) >= pd.Timestamp(unit.established_on)
 
 
-def simulate(rng: np.random.Generator, scale: float) -> tuple[dict[str, pd.DataFrame], dict]:
-    units = UNITS
+def simulate(
+    rng: np.random.Generator, scale: float, city: CitySpec = MOJOKERTO
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    units = city.units
 
     # ---- agencies -------------------------------------------------------------------
     agencies = pd.DataFrame(
@@ -159,7 +161,7 @@ def simulate(rng: np.random.Generator, scale: float) -> tuple[dict[str, pd.DataF
             "agency_id": [u.agency_id for u in units],
             "name": [u.name for u in units],
             "kind": [u.kind for u in units],
-            "city": CITY,
+            "city": city.name,
             "cluster": [u.cluster for u in units],
             "established_on": [u.established_on or "" for u in units],
         }
@@ -215,10 +217,11 @@ def simulate(rng: np.random.Generator, scale: float) -> tuple[dict[str, pd.DataF
                 continue
             e = p - g if g is not None else -1
             r = float(ramp(e)) if g is not None else 0.0
-            tau = r * (IKM_THETA[u.launch_year] + IKM_SLOPE * z[aid]) if r else 0.0
-            dlt = -r * (DAYS_PHI[u.launch_year] + DAYS_SLOPE * z[aid]) if r else 0.0
+            k = city.effect_scale
+            tau = r * k * (IKM_THETA[u.launch_year] + IKM_SLOPE * z[aid]) if r else 0.0
+            dlt = -r * k * (DAYS_PHI[u.launch_year] + DAYS_SLOPE * z[aid]) if r else 0.0
             gamma = IKM_TREND * p + IKM_COVID.get(p, 0.0)
-            target = IKM_BASE + alpha[aid] + gamma + tau + rng.normal(0, SHOCK_SD)
+            target = IKM_BASE + city.ikm_shift + alpha[aid] + gamma + tau + rng.normal(0, SHOCK_SD)
             days = (
                 base_days[aid]
                 + DAYS_TREND * p
@@ -233,7 +236,7 @@ def simulate(rng: np.random.Generator, scale: float) -> tuple[dict[str, pd.DataF
     if cells["target"].max() >= 99.0 or cells["days"].min() <= 0.5:
         raise RuntimeError("demo DGP left its valid range; change the seed or the constants")
 
-    innovations = _innovations(rng, first_launch)
+    innovations = _innovations(rng, first_launch, city)
     skm = _responses(rng, units, cells, scale)
     indicators = _indicators(rng, units, cells, innovations)
 
@@ -260,17 +263,19 @@ def simulate(rng: np.random.Generator, scale: float) -> tuple[dict[str, pd.DataF
     return tables, truth
 
 
-def _innovations(rng: np.random.Generator, first_launch: dict[str, dt.date]) -> pd.DataFrame:
+def _innovations(
+    rng: np.random.Generator, first_launch: dict[str, dt.date], city: CitySpec
+) -> pd.DataFrame:
     end = dt.date(LAST_YEAR, 12, 20)
-    named_first = {a: t for a, t, *_, first in NAMED_INNOVATIONS if first}
-    named_meta = {t: (o, f, d) for _, t, o, f, d, _ in NAMED_INNOVATIONS}
-    internal = {"bkpsdm", "inspektorat", "bag_organisasi", "bappedalitbang", "setwan"}
-    services = {u.agency_id: u.services for u in UNITS}
+    named_first = {a: t for a, t, *_, first in city.named_innovations if first}
+    named_meta = {t: (o, f, d) for _, t, o, f, d, _ in city.named_innovations}
+    internal = city.internal
+    services = {u.agency_id: u.services for u in city.units}
     used: set[str] = set()
 
     def next_title(aid: str) -> str:
         """A generated title about one of the unit's services (unique in the study)."""
-        options = [t.format(s=s) for t in GENERATED_TITLES for s in services[aid]]
+        options = [t.format(s=s) for t in city.titles for s in services[aid]]
         options = [t for t in options if t not in used]
         title = options[int(rng.integers(len(options)))]
         used.add(title)
@@ -360,7 +365,7 @@ def _innovations(rng: np.random.Generator, first_launch: dict[str, dt.date]) -> 
                 stop2 = cand if cand <= end else None
             add(aid, next_title(aid), p2, t2, later, stop2)
     # Proposals not (yet) launched, including units that never innovate.
-    for aid in ("dpuprprkp", "inspektorat", "dikbud", "disdukcapil", "pkm_gedongan", "dlh"):
+    for aid in city.proposals_only:
         proposed = _rand_date(rng, dt.date(2023, 3, 1), dt.date(2024, 6, 30))
         trial = None
         if rng.random() < 0.6:

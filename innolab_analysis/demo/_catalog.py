@@ -424,3 +424,41 @@ POPULATION_2010: dict[str, float] = {
     "3515": 1941497,
     "3524": 1179059,
 }
+
+
+@dataclass(frozen=True)
+class CitySpec:
+    """One simulated city of the demo: its units, innovation names and planted effect sizes.
+
+    ``effect_scale`` multiplies the planted IKM and processing-time effects (theta, phi and
+    the leadership slopes); ``ikm_shift`` moves every unit's IKM level. Kota Mojokerto has
+    1.0 and 0.0, so its data are what they were before the second city was added.
+    """
+
+    key: str
+    name: str
+    region_code: str
+    units: tuple[Unit, ...]
+    named_innovations: tuple[tuple[str, str, str, str, bool, bool], ...]
+    titles: tuple[str, ...]
+    internal: frozenset[str]
+    proposals_only: tuple[str, ...]
+    seed: int
+    effect_scale: float = 1.0
+    ikm_shift: float = 0.0
+    budget_share: float = 0.6
+    budget_median_rp: float = 150e6
+
+
+MOJOKERTO = CitySpec(
+    key="mojokerto",
+    name="Kota Mojokerto",
+    region_code="3576",
+    units=UNITS,
+    named_innovations=NAMED_INNOVATIONS,
+    titles=GENERATED_TITLES,
+    internal=frozenset({"bkpsdm", "inspektorat", "bag_organisasi", "bappedalitbang", "setwan"}),
+    proposals_only=("dpuprprkp", "inspektorat", "dikbud", "disdukcapil", "pkm_gedongan", "dlh"),
+    seed=2018,
+)
+"""The main demo city (``data/demo``)."""

@@ -39,6 +39,10 @@ The tables follow `innolab_analysis/data/tables.py`; `truth.json` holds every pl
   Krejcie–Morgan population of the SKM sample). Most units survey enough of them, a few high-volume
   units fall short. It is drawn independently of the SKM `weight` column (weights are not users ÷
   respondents).
+- `innovation_budgets` holds the yearly budgets (rupiah) of the launched innovations of
+  {len(truth["budgets"]["units_with_budgets"])} units; the other
+  {len(truth["budgets"]["units_without_budgets"])} units with a launched innovation recorded
+  none (so the report has budgets that are missing).
 - Unit and period fixed effects, parallel trends by construction, COVID dip in 2020.
 - Kota Mojokerto's PDRB growth responds to Surabaya's with elasticity {reg["elasticity_before"]}
   before {reg["break_year"]} and {reg["elasticity_after"]} from {reg["break_year"]} (Tol Surabaya–Mojokerto
@@ -54,4 +58,32 @@ The tables follow `innolab_analysis/data/tables.py`; `truth.json` holds every pl
 
 ## Simulated
 {simulated}
+"""
+
+
+def second_city_readme(tables: dict[str, pd.DataFrame], truth: dict) -> str:
+    """README of the second demo city (``data/demo_pasuruan``)."""
+    ikm, city, budgets = truth["ikm"], truth["city"], truth["budgets"]
+    sizes = "\n".join(f"| `{name}` | {len(df):,} |" for name, df in tables.items())
+    return f"""# Demo study: {city["name"]} (synthetic, second city)
+
+**This is simulated data**, made by `innolab_analysis.demo` (city `pasuruan`, seed
+{truth["seed"]}, scale {truth["scale"]}) for the city comparison (`params/comparison_demo.yaml`).
+Do not cite any number from this folder as a fact about {city["name"]}.
+
+Regenerate (byte-identical): `python -m innolab_analysis.demo data/demo_pasuruan --city pasuruan`.
+
+| table | rows |
+|---|---|
+{sizes}
+
+## What is planted (see `truth.json`)
+- {city["n_units"]} units, simulated as in the Kota Mojokerto demo but with innovation effects
+  {city["effect_scale"]} times as large and IKM levels {city["ikm_shift"]} points higher. Unit ids
+  repeat Kota Mojokerto's where the kind of unit is the same (`rsud`, `disdukcapil` …): a
+  comparison keys every effect by study and unit.
+- Overall ATT ("simple" aggregation, semester panel): **{ikm["att_simple"]:.3f}** IKM points.
+- Budgets for the innovations of {len(budgets["units_with_budgets"])} units; none for
+  {len(budgets["units_without_budgets"])} units.
+- No regional panel (`regions`, `pdrb_sectors`): this city has no spillover study.
 """

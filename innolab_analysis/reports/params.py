@@ -52,6 +52,8 @@ from innolab_analysis.options import (
     ImpactOutcome,
     Language,
     NotebookName,
+    PoolMethod,
+    StudyKind,
     Timezone,
 )
 from innolab_analysis.options import StaggeredMethod as DidMethod
@@ -61,6 +63,7 @@ __all__ = [
     "COMMON_KEYS",
     "NOTEBOOK_MODELS",
     "NOTEBOOK_TABLES",
+    "CityComparisonParams",
     "CitySpilloverParams",
     "ComparativeSynthesisParams",
     "ControlGroup",
@@ -212,16 +215,69 @@ class CitySpilloverParams(_NotebookParams):
     )
 
 
-class ComparativeSynthesisParams(_NotebookParams):
-    """Parameters of ``notebooks/comparative_synthesis.ipynb`` (all effects side by side)."""
+def _pool_method() -> Any:
+    return Field(
+        "REML",
+        description="Estimator of the between-unit variance of pooled effects: 'REML', 'DL', "
+        "'PM' or 'fixed'.",
+    )
 
+
+def _knapp_hartung() -> Any:
+    return Field(
+        True,
+        description="Knapp–Hartung correction of pooled intervals (t with k − 1 degrees of freedom).",
+    )
+
+
+def _n_draws() -> Any:
+    return Field(
+        1000, ge=100, description="Parametric-bootstrap draws of the rank confidence sets."
+    )
+
+
+class ComparativeSynthesisParams(_NotebookParams):
+    """Parameters of ``notebooks/comparative_synthesis.ipynb`` (this study's effects side by side)."""
+
+    data_dir: str = _data_dir()
     output_dir: str = _output_dir()
     study_id: str = _study_id()
     results_dir: str = Field(
-        "", description="Reports folder to collect effects from (empty: the parent of output_dir)."
+        "",
+        description="Reports folder holding this study's results (empty: the parent of output_dir).",
     )
     language: Language = _language()
     timezone: Timezone = _timezone()
+    pool_method: PoolMethod = _pool_method()
+    knapp_hartung: bool = _knapp_hartung()
+    seed: int = Field(20240101, description="Random seed of the rank confidence sets.")
+    n_draws: int = _n_draws()
+
+
+class CityComparisonParams(_NotebookParams):
+    """Parameters of ``notebooks/city_comparison.ipynb`` (run from a ``kind: comparison`` file)."""
+
+    output_dir: str = _output_dir()
+    study_id: str = _study_id()
+    studies: list[str] = Field(
+        default_factory=list,
+        description="Ids of the studies compared (set from the comparison file's 'studies' list).",
+    )
+    data_dirs: list[str] = Field(
+        default_factory=list,
+        description="Data folder of each study, in the same order (set from the comparison file).",
+    )
+    results_dirs: list[str] = Field(
+        default_factory=list,
+        description="Results folder of each study; empty text: <reports>/<study> (set from the "
+        "comparison file).",
+    )
+    language: Language = _language()
+    timezone: Timezone = _timezone()
+    pool_method: PoolMethod = _pool_method()
+    knapp_hartung: bool = _knapp_hartung()
+    seed: int = Field(20240101, description="Random seed of the rank confidence sets.")
+    n_draws: int = _n_draws()
 
 
 NOTEBOOK_MODELS: dict[str, type[_NotebookParams]] = {
@@ -230,6 +286,7 @@ NOTEBOOK_MODELS: dict[str, type[_NotebookParams]] = {
     "innovation_impact": InnovationImpactParams,
     "city_spillover": CitySpilloverParams,
     "comparative_synthesis": ComparativeSynthesisParams,
+    "city_comparison": CityComparisonParams,
 }
 
 
@@ -257,9 +314,13 @@ NOTEBOOK_TABLES: dict[str, tuple[str, ...]] = {
     "innovation_portfolio": ("agencies", "innovations"),
     "innovation_impact": ("agencies", "innovations"),
     "city_spillover": ("regions",),
-    "comparative_synthesis": (),
+    "comparative_synthesis": ("agencies",),
+    "city_comparison": (),
 }
 """Tables (file stems in ``data_dir``) each notebook needs."""
+
+COMPARISON_NOTEBOOKS: tuple[str, ...] = ("city_comparison",)
+"""Notebooks that run only from a ``kind: comparison`` parameter file."""
 
 _IMPACT_OUTCOME_TABLE = {"ikm": "skm_responses", "processing_days": "service_indicators"}
 _TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
@@ -268,6 +329,9 @@ _TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 class _StudyModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
+    kind: StudyKind = Field(
+        "study", description="'study' (the default) or 'comparison' (several studies compared)."
+    )
     study: str = Field(
         description="Study id, used for the output folder (letters, digits, _ and -)."
     )
@@ -595,6 +659,10 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
     if not isinstance(raw, dict):
         add("the file must hold a mapping of keys (study, data_dir, notebooks, …)")
         raise ParamsError(problems)
+    if raw.get("kind") == "comparison":
+        from innolab_analysis.reports.comparison import load_comparison
+
+        return load_comparison(path, raw, lines, problems, notebooks_dir=notebooks_dir)
 
     # --- top level
     top_fields = _StudyModel.model_fields
@@ -660,6 +728,14 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
         if nb not in NOTEBOOK_MODELS:
             add(
                 f"unknown notebook '{nb}'" + _suggest(nb, list(NOTEBOOK_MODELS), "notebooks"),
+                "notebooks",
+                nb,
+            )
+            continue
+        if nb in COMPARISON_NOTEBOOKS:
+            add(
+                f"notebook '{nb}' compares several studies: it runs from a file of its own with "
+                "'kind: comparison' and a 'studies' list (see params/comparison_demo.yaml)",
                 "notebooks",
                 nb,
             )

@@ -271,6 +271,9 @@ def run_study(
     )
     _quiet_loggers()
     out = Path(out).resolve()
+    missing = getattr(cfg, "missing_results", None)  # a comparison: its studies must have run
+    if missing is not None and missing(out):
+        raise ParamsError(missing(out))
     study_dir = out / cfg.study
     (study_dir / "_executed").mkdir(parents=True, exist_ok=True)
     runs = []
@@ -305,13 +308,10 @@ def _rel(path: str | Path, root: Path) -> str:
 def _inputs_for(cfg: StudyConfig, nb: str, params: dict[str, Any], out: Path) -> dict[str, str]:
     from innolab_analysis.reports.provenance import file_sha256, input_hashes
 
-    if nb == "comparative_synthesis":
-        results = Path(params.get("results_dir") or out)
-        return {
-            p.relative_to(results).as_posix(): file_sha256(p)
-            for p in sorted(results.glob("*/effects/*.csv"))
-            if p.stem != "comparative_synthesis"
-        }
+    if nb in ("comparative_synthesis", "city_comparison"):
+        from innolab_analysis.studies.effects import result_files
+
+        return {name: file_sha256(p) for name, p in result_files(params, out)}
     return input_hashes(params.get("data_dir") or cfg.data_dir)
 
 
@@ -536,10 +536,12 @@ def run_batch(
     """
     from innolab_analysis.reports.index import build_index
 
-    validate_all(params_files, notebooks_dir=notebooks_dir)
+    configs = validate_all(params_files, notebooks_dir=notebooks_dir)
     out_p = Path(out).resolve()
     nb_dir = str(Path(notebooks_dir).resolve()) if notebooks_dir else None
-    files = [str(Path(f).resolve()) for f in params_files]
+    # comparisons read the studies' results: they run after every study of the batch
+    later = [str(c.path) for c in configs if hasattr(c, "missing_results")]
+    files = [str(Path(f).resolve()) for f in params_files if str(Path(f).resolve()) not in later]
     results: list[NotebookRun] = []
 
     def collect(dicts: list[dict[str, Any]], echo: bool) -> None:
@@ -575,6 +577,8 @@ def run_batch(
             ]
             for fut in as_completed(futures):
                 collect(fut.result(), echo=False)
+    for f in later:
+        collect(_run_study_worker(f, str(out_p), force, nb_dir, timeout, False), echo=True)
     build_index(out_p)
     return tuple(sorted(results, key=lambda r: (r.study, list(NOTEBOOK_MODELS).index(r.notebook))))
 

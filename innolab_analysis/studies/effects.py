@@ -2,14 +2,18 @@
 
 Each study notebook records its headline estimates with :func:`record_effects`
 into ``<output_dir>/effects/<notebook>.csv`` (the runner sets ``output_dir`` to
-``reports/<study>``). The comparative synthesis notebook and the reports index
-read every study's rows back with :func:`collect_effects`.
+``reports/<study>``). A study's comparative synthesis reads back **that study's**
+rows (:func:`collect_effects` with ``studies=[study]``); a comparison across
+studies lists the studies it compares. Every row is identified by its
+``(study, unit)`` pair — never by the unit alone, since two cities both have a
+``rsud`` — wherever rows are collected, stored or joined (:data:`EFFECT_KEY`).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +22,7 @@ from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
 
 __all__ = [
+    "EFFECT_KEY",
     "NUMERIC_EFFECT_COLUMNS",
     "collect_effects",
     "effects_path",
@@ -25,7 +30,14 @@ __all__ = [
     "read_findings",
     "record_effects",
     "record_results",
+    "result_files",
 ]
+
+EFFECT_KEY: tuple[str, str] = ("study", "unit")
+"""What identifies the unit of an effect row: the study it belongs to and the unit id."""
+
+READERS: tuple[str, ...] = ("comparative_synthesis", "city_comparison")
+"""Notebooks that read recorded results (their own rows are never read back as inputs)."""
 
 NUMERIC_EFFECT_COLUMNS: tuple[str, ...] = (
     "estimate",
@@ -219,8 +231,14 @@ def record_effects(rows: pd.DataFrame, output_dir: str | Path, *, notebook: str)
     return target
 
 
-def collect_effects(reports_dir: str | Path) -> pd.DataFrame:
-    """Read every study's effect rows under ``reports_dir``.
+def collect_effects(
+    reports_dir: str | Path,
+    *,
+    studies: Sequence[str] | None = None,
+    folders: Sequence[str | Path] | None = None,
+    exclude: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Read the recorded effect rows of the studies under ``reports_dir``.
 
     Looks for ``<reports_dir>/<study>/effects/<notebook>.csv``.
 
@@ -228,6 +246,14 @@ def collect_effects(reports_dir: str | Path) -> pd.DataFrame:
     ----------
     reports_dir : str or Path
         The published reports folder (``reports/`` by default).
+    studies : sequence of str, optional
+        Read only these study folders (a study's synthesis reads its own); each must
+        hold recorded rows, else the error names it. Default: every study folder.
+    folders : sequence of str or Path, optional
+        The results folder of each of ``studies`` when it is not ``<reports_dir>/<study>``
+        (an empty entry keeps the default).
+    exclude : sequence of str
+        Notebooks whose rows are left out (e.g. the synthesis's own).
 
     Returns
     -------
@@ -250,7 +276,26 @@ def collect_effects(reports_dir: str | Path) -> pd.DataFrame:
     root = Path(reports_dir)
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
-    for path in sorted(root.glob("*/effects/*.csv")):
+    if studies is None:
+        paths = sorted(root.glob("*/effects/*.csv"))
+    else:
+        paths = []
+        given = list(folders) if folders is not None else [""] * len(studies)
+        for study, folder in zip(studies, given):
+            where = Path(folder) if folder else root / study
+            found = sorted((where / "effects").glob("*.csv"))
+            if not found:
+                problems.append(
+                    Problem(
+                        f"no recorded results for study '{study}' in {where / 'effects'}; run "
+                        "its parameter file first (innolab run params/<study>.yaml)",
+                        file=str(where),
+                    )
+                )
+            paths += found
+    for path in paths:
+        if path.stem in exclude:
+            continue
         try:
             frame = pd.read_csv(path, dtype={"study": "str", "unit": "str", "term": "str"})
         except (OSError, ValueError) as exc:
@@ -269,3 +314,31 @@ def collect_effects(reports_dir: str | Path) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
     return pd.concat(frames, ignore_index=True)
+
+
+def result_files(params: dict, reports_dir: str | Path) -> list[tuple[str, Path]]:
+    """The inputs of a notebook that reads results (for the runner's incremental key).
+
+    ``comparative_synthesis``: its study's recorded effect rows (not its own) and its data
+    files; ``city_comparison``: every compared study's effect rows and data files. Each as
+    ``(name, path)`` with a name relative to the study (``mojokerto/effects/x.csv``).
+    """
+    from innolab_analysis.reports.provenance import input_hashes
+
+    if "studies" in params:  # a comparison
+        entries = list(zip(params["studies"], params["data_dirs"], params["results_dirs"]))
+        prefix = True
+    else:
+        entries = [(params["study_id"], params.get("data_dir", ""), "")]
+        prefix = False
+    root = Path(params.get("results_dir") or reports_dir)
+    out = []
+    for study, data_dir, folder in entries:
+        where = Path(folder) if folder else root / study
+        head = f"{study}/" if prefix else ""
+        for path in sorted((where / "effects").glob("*.csv")):
+            if path.stem not in READERS:
+                out.append((f"{head}effects/{path.name}", path))
+        for name in input_hashes(data_dir):
+            out.append((f"{head}data/{name}", Path(data_dir) / name))
+    return out

@@ -99,6 +99,14 @@ PDRB = pd.DataFrame(
     }
 )
 
+BUDGETS = pd.DataFrame(
+    {
+        "innovation_id": ["INV1", "INV1"],
+        "year": ["2019", "2020"],
+        "budget_rp": ["1.5e8", "120000000"],
+    }
+)
+
 VALID = {
     "agencies": AGENCIES,
     "innovations": INNOVATIONS,
@@ -107,6 +115,7 @@ VALID = {
     "readiness": READINESS,
     "regions": REGIONS,
     "pdrb_sectors": PDRB,
+    "innovation_budgets": BUDGETS,
 }
 """Every table of a small valid study, as the text cells of a CSV file."""
 

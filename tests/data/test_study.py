@@ -66,9 +66,10 @@ def test_study_is_frozen_and_repr_is_short(study_dir):
         study.agencies = None
     assert repr(study) == (
         f"Study('{study_dir}': agencies=3 rows, innovations=2 rows, skm_responses=4 rows, "
-        "service_indicators=2 rows, readiness=2 rows, regions=2 rows, pdrb_sectors=2 rows)"
+        "service_indicators=2 rows, readiness=2 rows, regions=2 rows, pdrb_sectors=2 rows, "
+        "innovation_budgets=2 rows)"
     )
-    assert study.summary()["rows"].tolist() == [3, 2, 4, 2, 2, 2, 2]
+    assert study.summary()["rows"].tolist() == [3, 2, 4, 2, 2, 2, 2, 2]
     assert "<table" in study._repr_html_()
 
 
@@ -140,7 +141,8 @@ def test_read_table_infers_the_table_from_the_file_name(study_dir):
     assert _message(excinfo) == (
         "1 problem(s) in the input data:\n"
         "  - unknown table 'region'; use one of the names of the data model; allowed: agencies, "
-        "innovations, skm_responses, service_indicators, readiness, regions, pdrb_sectors"
+        "innovations, skm_responses, service_indicators, readiness, regions, pdrb_sectors, "
+        "innovation_budgets"
     )
 
 

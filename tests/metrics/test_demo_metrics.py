@@ -21,11 +21,6 @@ from innolab_analysis.metrics import (
 
 @pytest.fixture(scope="module")
 def demo(request, demo_dir):
-    if not (demo_dir / "truth.json").exists() or not any(demo_dir.glob("skm_responses.*")):
-        pytest.skip(
-            "data/demo is incomplete (truth.json or skm_responses missing): the demo generator "
-            "innolab_analysis.demo (a colleague's) has not written it"
-        )
     study = request.getfixturevalue("demo_study")
     truth = json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))
     return study, truth

@@ -456,11 +456,6 @@ def test_parquet_missing_path(tmp_path):
 
 
 def test_demo_study_end_to_end(request, demo_dir):
-    if not any(demo_dir.glob("skm_responses.*")):
-        pytest.skip(
-            "data/demo/skm_responses.* does not exist yet: the demo generator "
-            "(innolab_analysis.demo, a colleague's) has not written the demo study"
-        )
     study = request.getfixturevalue("demo_study")
     resp = study.skm_responses
     r = skm_index(resp, by="agency_id")

@@ -29,7 +29,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "data" / "demo"
 
-LEAK_FREE: set[str] = {"index", "service_quality", "innovation_portfolio", "innovation_impact", "city_spillover"}
+LEAK_FREE: set[str] = {
+    "index",
+    "service_quality",
+    "innovation_portfolio",
+    "innovation_impact",
+    "city_spillover",
+}
 """Pages whose whole text must be free of leaks: the index now, each notebook once migrated.
 
 "median" is not in the English list: it is Indonesian too (KBBI)."""

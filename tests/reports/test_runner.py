@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from innolab_analysis.reports.params import NOTEBOOK_MODELS
+from innolab_analysis.reports.params import COMPARISON_NOTEBOOKS, NOTEBOOK_MODELS
 from innolab_analysis.reports.runner import exit_code, run_study
 
 pytestmark = pytest.mark.slow
@@ -17,11 +17,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("notebook", list(NOTEBOOK_MODELS))
+# city_comparison runs from a comparison file: tests/studies/test_synthesis_comparison.py
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOK_MODELS if n not in COMPARISON_NOTEBOOKS])
 def test_every_notebook_runs_on_the_demo(published, notebook, self_contained):
-    out, runs, missing = published
-    if notebook in missing:
-        pytest.skip(missing[notebook])
+    out, runs, _ = published
     run = runs[notebook]
     assert run.status == "ok", run.error
     html = Path(run.report).read_text(encoding="utf-8")
@@ -38,9 +37,7 @@ def test_service_quality_report_and_effects(published, demo_dir):
     from innolab_analysis.data.study import load_study
     from innolab_analysis.metrics.skm import skm_index
 
-    out, runs, missing = published
-    if "service_quality" in missing:
-        pytest.skip(missing["service_quality"])
+    out, runs, _ = published
     html = Path(runs["service_quality"].report).read_text(encoding="utf-8")
     assert html.count("<img ") >= 2 and 'lang="en"' in html
     assert '<h2 id="toc-title">Contents</h2>' in html and "City-wide IKM by period" in html

@@ -31,7 +31,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parents[2]
 
-NAMES_SHOWN_AS_TEXT: set[str] = {"service_quality", "innovation_portfolio", "innovation_impact", "city_spillover"}
+NAMES_SHOWN_AS_TEXT: set[str] = {
+    "service_quality",
+    "innovation_portfolio",
+    "innovation_impact",
+    "city_spillover",
+}
 """Notebooks whose report must show the hostile names as text (switch on as each is migrated)."""
 
 SHOWN = "onerror=\"document.title='pwned';window.__pwned=1\""

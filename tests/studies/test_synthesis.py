@@ -1,182 +1,242 @@
+"""A study's comparative synthesis: its own results only, keyed by (study, unit), one scale at a time."""
+
 from __future__ import annotations
 
-import math
+import json
+import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 
 from innolab_analysis.errors import DataValidationError
 from innolab_analysis.estimators._result import EFFECT_COLUMNS
-from innolab_analysis.studies.synthesis import (
-    check_effects,
-    comparative_synthesis,
-    forest_plot,
-    pool_effects,
-    rank_units,
-    reconcile_designs,
-)
+from innolab_analysis.metrics.skm import skm_index
+from innolab_analysis.studies.effects import collect_effects, record_effects
+from innolab_analysis.studies.synthesis import comparative_synthesis, reconcile_designs
+from innolab_analysis.studies.synthesis.example import _study, example_effects
+from innolab_analysis.studies.synthesis.inputs import ikm_levels
 
 
-def _rows(specs):
-    """specs: (unit, method, estimate, se)."""
-    out = []
-    for unit, method, est, se in specs:
-        out.append(
-            dict(
-                zip(
-                    EFFECT_COLUMNS,
-                    [
-                        "demo",
-                        "agency",
-                        unit,
-                        "ikm",
-                        "att",
-                        est,
-                        se,
-                        est - 1.96 * se,
-                        est + 1.96 * se,
-                        0.01,
-                        100,
-                        method,
-                        "CR1",
-                    ],
-                )
-            )
-        )
-    return pd.DataFrame(out)
+@pytest.fixture(scope="module")
+def mojokerto():
+    return comparative_synthesis(
+        _study("mojokerto"), example_effects("mojokerto"), study_id="mojokerto", n_draws=500,
+        seed=1,
+    )  # fmt: skip
 
 
-def test_fixed_effect_pooling_is_the_inverse_variance_mean():
-    # weights 1/1 and 1/4: (1*1 + 3*0.25) / 1.25 = 1.4 ; se = sqrt(1/1.25)
-    pooled = pool_effects(_rows([("a", "did", 1.0, 1.0), ("b", "did", 3.0, 2.0)]), model="fixed")
-    assert pooled.estimate == pytest.approx(1.4)
-    assert pooled.std_error == pytest.approx(math.sqrt(1 / 1.25))
-    assert pooled.tau2 == 0.0
+@pytest.fixture(scope="module")
+def truth(repo_root):
+    return json.loads((repo_root / "data" / "demo" / "truth.json").read_text("utf-8"))
 
 
-def test_dersimonian_laird_by_hand():
-    # y = 1, 3, 5 with se 1: fixed mean 3, Q = 4 + 0 + 4 = 8, c = 3 - 3/3 = 2,
-    # tau2 = (8 - 2) / 2 = 3, weights 1/4 each -> estimate 3, se = sqrt(4/3), I2 = 6/8.
-    pooled = pool_effects(
-        _rows([("a", "did", 1.0, 1.0), ("b", "did", 3.0, 1.0), ("c", "did", 5.0, 1.0)])
+@pytest.fixture(scope="module")
+def two_cities(tmp_path_factory):
+    """A reports folder where Kota Mojokerto and Kota Pasuruan both recorded their results."""
+    root = tmp_path_factory.mktemp("reports")
+    rows = example_effects()
+    for (study, notebook), grp in rows.groupby(["study", "notebook"]):
+        record_effects(grp[list(EFFECT_COLUMNS)], root / study, notebook=notebook)
+    return root
+
+
+def test_a_study_reads_only_its_own_results_and_rsud_keeps_its_city(two_cities):
+    # both cities have a unit 'rsud'; Pasuruan's synthesis must show Pasuruan's number
+    both = collect_effects(two_cities)
+    rsud = both[(both["unit"] == "rsud") & (both["method"] == "did_imputation")]
+    assert sorted(rsud["study"]) == ["mojokerto", "pasuruan_demo"]
+    own = rsud.set_index("study")["estimate"]
+    assert own["mojokerto"] != own["pasuruan_demo"]
+
+    effects = collect_effects(two_cities, studies=["pasuruan_demo"])
+    assert set(effects["study"]) == {"pasuruan_demo"}
+    res = comparative_synthesis(
+        _study("pasuruan_demo"), effects, study_id="pasuruan_demo", n_draws=500, seed=1
     )
-    assert pooled.q == pytest.approx(8.0)
-    assert pooled.tau2 == pytest.approx(3.0)
-    assert pooled.estimate == pytest.approx(3.0)
-    assert pooled.std_error == pytest.approx(math.sqrt(4 / 3))
-    assert pooled.i2 == pytest.approx(0.75)
-    assert pooled.k == 3
+    table = res.primary.table.set_index("unit")
+    assert table.loc["rsud", "label"] == "RSUD dr. R. Soedarsono Kota Pasuruan"
+    assert table.loc["rsud", "estimate"] == pytest.approx(own["pasuruan_demo"])
+    assert set(table["study"]) == {"pasuruan_demo"}
+    treated = _study("pasuruan_demo").innovations.dropna(subset=["launched_on"])
+    assert res.primary.k == treated["agency_id"].nunique() == 9  # Pasuruan's own, not 25
+    assert res.city == "Kota Pasuruan"
+    scope = res.markdown("scope", "en")
+    assert "This synthesis uses the results of the Kota Pasuruan study only: 39 numbers" in scope
+    assert "Mojokerto" not in res.markdown("agencies", "en") + res.markdown("ranking", "en")
 
 
-def test_rank_interval_is_wide_when_effects_are_uncertain():
-    precise = rank_units(
-        _rows([("a", "did", 3.0, 0.01), ("b", "did", 2.0, 0.01), ("c", "did", 1.0, 0.01)])
-    )
-    assert precise["unit"].tolist() == ["a", "b", "c"]
-    assert precise["rank_lower"].tolist() == [1, 2, 3]
-    assert precise["rank_upper"].tolist() == [1, 2, 3]
-    assert precise["p_best"].tolist() == [1.0, 0.0, 0.0]
-    noisy = rank_units(
-        _rows([("a", "did", 3.0, 5.0), ("b", "did", 2.0, 5.0), ("c", "did", 1.0, 5.0)])
-    )
-    assert noisy.loc[0, "unit"] == "a"
-    assert noisy.loc[0, "rank_lower"] == 1 and noisy.loc[0, "rank_upper"] == 3
-    assert 0.33 < noisy.loc[0, "p_best"] < 0.6
-    assert np.isclose(noisy["p_best"].sum(), 1.0)
-
-
-def test_rank_units_refuses_duplicate_units():
+def test_rows_of_another_study_are_refused(two_cities):
     with pytest.raises(DataValidationError) as err:
-        rank_units(_rows([("a", "did", 3.0, 1.0), ("a", "twfe", 2.0, 1.0)]))
+        comparative_synthesis(_study("mojokerto"), collect_effects(two_cities),
+                              study_id="mojokerto")  # fmt: skip
     assert str(err.value) == (
-        "1 problem(s) in the input data:\n"
-        "  - column 'unit': has more than one row for ['a']; keep one effect per unit"
+        "1 problem(s) in the input data:\n  - column 'study': the effect rows hold other "
+        "studies (pasuruan_demo) besides 'mojokerto': a study's synthesis uses its own results "
+        "only; collect them with collect_effects(reports, studies=['mojokerto']), and compare "
+        "studies with a comparison file (kind: comparison)"
     )
 
 
-def test_reconcile_flags_disagreeing_designs_with_the_reason():
-    rec = reconcile_designs(
-        _rows([("a", "staggered_did", 4.0, 0.5), ("a", "twfe", -1.0, 0.5), ("b", "twfe", 1.0, 1.0)])
-    )
-    assert len(rec) == 1  # unit b has only one design
-    row = rec.iloc[0]
-    assert row["difference"] == pytest.approx(5.0)
-    assert row["z"] == pytest.approx(5.0 / math.hypot(0.5, 0.5))
-    assert not row["intervals_overlap"]
-    assert row["disagree"]
-    assert "forbidden comparisons" in row["reason"]
-    rec_id = reconcile_designs(
-        _rows([("a", "staggered_did", 4.0, 0.5), ("a", "twfe", 3.9, 0.5)]), language="id"
-    )
-    assert not rec_id.iloc[0]["disagree"]
-    assert "perbandingan terlarang" in rec_id.iloc[0]["reason"]
-
-
-def test_check_effects_lists_missing_columns():
+def test_a_missing_study_is_named(two_cities):
     with pytest.raises(DataValidationError) as err:
-        check_effects(pd.DataFrame({"estimate": [1.0]}))
-    assert "effect rows lack the columns ['study', 'level', 'unit', 'outcome', 'term'" in str(
-        err.value
+        collect_effects(two_cities, studies=["mojokerto", "kota_batu"])
+    assert str(err.value) == (
+        "1 problem(s) in recorded effects:\n"
+        f"  - {two_cities / 'kota_batu'}: no recorded results for study 'kota_batu' in "
+        f"{two_cities / 'kota_batu' / 'effects'}; run its parameter file first (innolab run "
+        "params/<study>.yaml)"
     )
 
 
-def test_forest_plot_returns_axes_with_one_tick_per_row_and_pooled():
-    eff = _rows([("a", "did", 0.5, 0.5), ("b", "did", 3.0, 0.5)])
-    ax = forest_plot(eff, pooled=pool_effects(eff), language="id")
-    ax.figure.canvas.draw()  # render: a bad colour spec only fails here
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["a · did", "b · did", "Gabungan (efek acak)"]
-    assert len(ax.lines) >= 2  # the two markers (significant and not) were drawn
+def test_scales_are_never_mixed(mojokerto):
+    designs = mojokerto.designs
+    assert set(designs["scale"]) == {"ikm", "elasticity", "pdrb_adhk_growth"}
+    fig, ax = plt.subplots()
+    mojokerto.plot("designs", ax=ax, language="en")
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels == [
+        "Staggered DiD (Callaway–Sant'Anna) · all units",
+        "TWFE (two-way fixed effects) · all units",
+        "Interrupted time series · UPT Puskesmas Blooto",
+    ]  # IKM points only: no elasticity on this axis
+    assert ax.get_xlabel() == "Effect on IKM (95% CI)"
 
 
-def _study_rows():
-    rows = _rows(
-        [
-            ("all", "staggered_did", 3.0, 0.4),
-            ("all", "twfe", 1.0, 0.3),
-            ("a1", "did_imputation", 4.0, 1.0),
-            ("a2", "did_imputation", 2.0, 1.0),
-            ("a3", "did_imputation", 3.0, 1.0),
-        ]
+def test_standardised_effects_are_in_pre_period_sds_and_labelled(mojokerto):
+    s = mojokerto.standardised
+    sd = mojokerto.sd["ikm"]
+    assert 2.0 < sd < 5.0
+    did = mojokerto.designs.set_index("method").loc["staggered_did"]
+    row = s[s["method"] == "staggered_did"].iloc[0]
+    assert row["estimate"] == pytest.approx(did["estimate"] / sd)
+    assert set(s["outcome"]) == {"ikm"}  # the elasticity and the PDRB gap are not standardised
+    table = mojokerto.table("standardised", "en")
+    assert table.caption == (
+        "Standardised effects: in pre-period standard deviations of their outcome (positive = "
+        "improvement)"
     )
-    rows.insert(0, "notebook", "innovation_impact")
-    rows.insert(0, "run", "mojokerto")
-    level = rows[rows["unit"] == "all"].assign(method="skm_index", ci_lower=float("nan"))
-    return pd.concat([rows, level], ignore_index=True)
 
 
-def test_comparative_synthesis_bundles_designs_ranking_pooling_and_reconciliation():
-    syn = comparative_synthesis(_study_rows(), source="reports")
-    assert syn.studies == ("mojokerto / innovation_impact",)
-    # the descriptive skm_index rows have no interval and are left out
-    assert "skm_index" not in set(syn.headline["method"])
-    assert syn.designs["method"].tolist() == ["staggered_did", "twfe"]
-    assert syn.ranking["unit"].tolist() == ["a1", "a3", "a2"]
-    # fixed-effect mean of 4, 2, 3 with equal SEs is 3; Q = 2 < k - 1 = 2 -> tau2 = 0
-    assert syn.pooled.estimate == pytest.approx(3.0)
-    assert syn.pooled.tau2 == 0.0
-    rec = syn.reconciliation
-    assert rec[["design_a", "design_b"]].values.tolist() == [["staggered_did", "twfe"]]
-    assert bool(rec["disagree"].iloc[0])
-    en = syn.markdown("studies", "en")
-    assert "5 estimates from 1 study" in en and "**Only one study has run**" in en
-    assert "- staggered_did (ikm, all): 3.00 [" in syn.markdown("designs", "en")
-    assert "Peringkat pertama **a1** (4,00)" in syn.markdown("ranking", "id")
+def test_leadership_moderator_recovers_the_planted_slope(mojokerto, truth):
+    reg = mojokerto.primary.moderators["leadership_commitment"]
+    slope = reg.terms.iloc[0]
+    planted = truth["ikm"]["moderation_slope_per_point"]  # 1.989 IKM points per rubric point
+    assert slope["ci_lower"] < planted < slope["ci_upper"]
+    assert mojokerto.primary.table["leadership_commitment"].notna().all()
+    assert set(mojokerto.primary.moderators) == {
+        "leadership_commitment", "readiness_index", "kind_group"
+    }  # fmt: skip
+
+
+def test_holm_and_benjamini_hochberg_on_the_agency_table(mojokerto):
+    t = mojokerto.primary.table
+    np.testing.assert_allclose(t["p_holm"], multipletests(t["p_value"], method="holm")[1])
+    np.testing.assert_allclose(t["p_bh"], multipletests(t["p_value"], method="fdr_bh")[1])
+    text = mojokerto.markdown("testing", "en")
+    raw, holm, bh = ((t[c] < 0.05).sum() for c in ("p_value", "p_holm", "p_bh"))
     assert (
-        "1 pairs of designs estimate the same outcome for the same unit; 1 of them disagree."
-        in (syn.markdown("reconciliation", "en"))
+        f"At 5%, {raw} effects are significant without adjustment, {holm} after Holm's "
+        f"adjustment" in text
     )
-    ax = syn.plot_agencies(language="en")
-    ax.figure.canvas.draw()
-    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "Pooled (random effects)"
+    assert f"and {bh} after Benjamini–Hochberg" in text
 
 
-def test_comparative_synthesis_with_no_rows_says_so():
+def test_cost_per_ikm_point_and_missing_budgets(mojokerto, truth):
+    v = mojokerto.value.set_index("unit")
+    totals = truth["budgets"]["total_rp_from_first_launch_year_to_2024"]
+    effects = mojokerto.primary.table.set_index("unit")
+    for unit, total in totals.items():
+        assert v.loc[unit, "budget_rp"] == total
+        est, lo, hi = effects.loc[unit, ["estimate", "ci_lower", "ci_upper"]]
+        if est > 0:
+            assert v.loc[unit, "per_point"] == pytest.approx(total / est)
+            assert v.loc[unit, "per_point_lower"] == pytest.approx(total / hi)
+            expected = total / lo if lo > 0 else np.inf
+            assert v.loc[unit, "per_point_upper"] == pytest.approx(expected)
+    missing = [u for u in truth["budgets"]["units_without_budgets"] if u in effects.index]
+    assert not v.loc[missing, "complete"].any() and v.loc[missing, "budget_rp"].isna().all()
+    text = mojokerto.markdown("value", "en")
+    assert f"Budgets are recorded in full for {len(totals)} of {len(v)} units." in text
+    assert (
+        f"Budgets are missing or incomplete for {len(missing)} units (marked — in the table)"
+        in text
+    )
+    assert mojokerto.table("value", "en").to_frame().iloc[:, 1].eq("—").sum() == len(missing)
+    assert "so the cost per day saved is not available" in text
+
+
+def test_ikm_levels_match_skm_index_and_their_se_the_bootstrap(demo_study):
+    levels, year = ikm_levels(demo_study, "mojokerto")
+    assert year == 2024 and len(levels) == 31
+    skm = demo_study.skm_responses
+    sub = skm[skm["survey_date"].dt.year == 2024]
+    small = sub[sub["agency_id"].isin(["rsud", "kel_miji"])]
+    idx = skm_index(small, by="agency_id", bootstrap=400, seed=3).set_index("agency_id")
+    mine = levels.set_index("unit")
+    for unit in ("rsud", "kel_miji"):
+        assert mine.loc[unit, "ikm"] == pytest.approx(idx.loc[unit, "ikm"], abs=0.005)
+        boot_se = (idx.loc[unit, "ikm_ci_upper"] - idx.loc[unit, "ikm_ci_lower"]) / (2 * 1.96)
+        assert mine.loc[unit, "std_error"] == pytest.approx(boot_se, rel=0.2)
+
+
+def test_ranking_section_speaks_plainly_about_sets_and_shrinkage(mojokerto):
+    text = mojokerto.markdown("ranking", "en")
+    assert "Rank confidence sets (90%; Mogstad, Romano, Shaikh and Wilhelm 2024)" in text
+    assert "Empirical-Bayes estimates pull every unit's number toward the mean" in text
+    top = mojokerto.primary.ranks.statements()["top"]
+    if top:
+        assert "are among the top" in text or "is among the top" in text
+    levels = mojokerto.markdown("levels", "id")
+    assert "Unit dengan responden paling sedikit, Kelurahan Surodinawan" in levels
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_codes_or_missing_numbers_reach_the_reader(mojokerto, language):
+    text = "\n".join(mojokerto.markdown(s, language) for s in mojokerto.SECTIONS)
+    ids = set(_study("mojokerto").agencies["agency_id"])
+    assert not [w for w in re.findall(r"[a-z0-9_]+", text) if w in ids and "_" in w]
+    assert not re.search(r"\b(nan|inf|NaN)\b", text)
+    if language == "id":
+        assert not re.search(r"\d\.\d{1,2}\b(?!\d)", re.sub(r"\d{1,3}(\.\d{3})+", "", text))
+    for name in mojokerto.TABLES:
+        cells = mojokerto.table(name, language).to_frame().to_numpy().ravel()
+        assert not [c for c in cells if str(c) in ids], name
+
+
+def test_without_results_the_synthesis_says_so(demo_study):
     empty = pd.DataFrame(columns=["run", "notebook", *EFFECT_COLUMNS])
-    syn = comparative_synthesis(empty, source="/x/reports")
-    assert syn.ranking is None and syn.pooled is None
-    assert syn.markdown("studies", "id").endswith(
-        "Belum ada baris efek di `/x/reports`: jalankan dulu notebook studi (mis. dampak inovasi)."
+    res = comparative_synthesis(demo_study, empty, study_id="mojokerto", n_draws=200)
+    assert res.primary is None and res.effect_rows("mojokerto").empty
+    assert res.markdown("scope", "en").endswith(
+        "the innovation impact). The parts that use only the study's data (the ranking of the "
+        "units' IKM) are still shown.\n"
     )
-    assert syn.markdown("ranking", "en").endswith("No agency-level effects to rank yet.")
+    keys = [f.key for f in res.findings("en")]
+    assert keys == ["scope", "ikm_levels"]
+
+
+def test_reconciliation_flags_disagreeing_designs():
+    rows = pd.DataFrame(
+        {"study": "s", "unit": ["all", "all", "a"], "label": "", "outcome": "ikm",
+         "scale": "ikm", "method": ["staggered_did", "twfe", "twfe"],
+         "estimate": [4.0, -1.0, 1.0], "std_error": [0.5, 0.5, 1.0],
+         "ci_lower": [3.0, -2.0, -1.0], "ci_upper": [5.0, 0.0, 3.0]}
+    )  # fmt: skip
+    rec = reconcile_designs(rows)
+    assert len(rec) == 1
+    r = rec.iloc[0]
+    assert (r["design_a"], r["design_b"]) == ("staggered_did", "twfe")
+    assert r["difference"] == pytest.approx(5.0)
+    assert r["z"] == pytest.approx(5.0 / np.hypot(0.5, 0.5))
+    assert not r["intervals_overlap"] and r["disagree"]
+
+
+def test_summary_and_effect_rows_record_the_pooled_effect(mojokerto):
+    rows = mojokerto.effect_rows("mojokerto")
+    assert rows[["unit", "outcome", "term", "method"]].values.tolist() == [
+        ["all", "ikm", "pooled", "random_effects_reml"]
+    ]
+    assert rows["estimate"].iloc[0] == pytest.approx(mojokerto.primary.pooled.estimate)
