@@ -23,6 +23,7 @@ __all__ = [
     "REGION_KINDS",
     "SERVICE_INDICATORS",
     "TABLES",
+    "UNIT_BOUNDS",
     "ColumnSpec",
     "TableSpec",
 ]
@@ -91,6 +92,14 @@ SERVICE_INDICATORS: dict[str, str] = {
 }
 """Known service indicators and their units (other names are allowed and kept)."""
 
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "count": (0, None),
+    "days": (0, None),
+    "share": (0, 1),
+}
+"""Bounds of ``service_indicators.value`` by its ``unit``: counts and days are never
+negative, a share lies between 0 and 1 (other units are not bounded)."""
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -119,6 +128,11 @@ class ColumnSpec:
         ``"table.column"`` the values must exist in.
     source : str
         Regulation or source that defines the column.
+    private : bool
+        Personal data or free text (a respondent's age, sex, education): a
+        report may show it only as an aggregate, never row by row. Columns a
+        study's files hold beyond the data model are private too
+        (:attr:`~innolab_analysis.data.study.Study.private_columns`).
     """
 
     name: str
@@ -133,6 +147,7 @@ class ColumnSpec:
     unique: bool = False
     references: str | None = None
     source: str = ""
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +192,14 @@ TABLES: dict[str, TableSpec] = {
         columns=(
             ColumnSpec("agency_id", "string", "Identifier of the unit.", unique=True),
             ColumnSpec("name", "string", "Official name of the unit."),
+            ColumnSpec(
+                "abbreviation",
+                "string",
+                "Abbreviation the unit is known by (Singkatan: Disdukcapil, Bappeda); SKM "
+                "exports and registers may name units by it.",
+                required=False,
+                nullable=True,
+            ),
             ColumnSpec(
                 "kind",
                 "category",
@@ -329,6 +352,7 @@ TABLES: dict[str, TableSpec] = {
                 required=False,
                 nullable=True,
                 allowed=("L", "P"),
+                private=True,
             ),
             ColumnSpec(
                 "age",
@@ -339,8 +363,26 @@ TABLES: dict[str, TableSpec] = {
                 min=10,
                 max=110,
                 unit="years",
+                private=True,
             ),
-            ColumnSpec("education", "string", "Highest education.", required=False, nullable=True),
+            ColumnSpec(
+                "age_band",
+                "string",
+                "Age band of the respondent when the form asks for a band, not the age "
+                "(20–29, <20, >60).",
+                required=False,
+                nullable=True,
+                unit="years",
+                private=True,
+            ),
+            ColumnSpec(
+                "education",
+                "string",
+                "Highest education (SD, SMP, SMA, D1–D4, S1–S3, or as written).",
+                required=False,
+                nullable=True,
+                private=True,
+            ),
         ),
     ),
     "service_indicators": TableSpec(
