@@ -202,10 +202,11 @@ def read_date_texts(
         else:
             values, kind = _slashed(parts, order, locale, result)
         out.loc[values.index] = values
+        timed = int(parts["H"].notna().sum()) if "H" in parts else 0
+        with_time += timed
         if kind != "iso":
-            formats[_NAMES[kind]] = int(values.notna().sum())
-        if "H" in parts:
-            with_time += int(parts["H"].notna().sum())
+            name = _NAMES[kind] + (", with a time of day" if timed else "")
+            formats[name] = formats.get(name, 0) + int(values.notna().sum())
         todo &= ~hit
     result.values = out
     result.bad = (present & out.isna()).astype(bool)

@@ -72,7 +72,7 @@ def _recognised(cells: Sequence[object], table: str) -> int:
     return n
 
 
-def _short(value: object, width: int = 40) -> str:
+def _short(value: object, width: int = 60) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 

@@ -120,11 +120,15 @@ def _has_text(s: pd.Series) -> bool:
 def _map_values(
     s: pd.Series, lookup: Mapping[str, object]
 ) -> tuple[pd.Series, dict[str, tuple[object, int]]]:
-    """Replace cells whose value key is in ``lookup``; return the mapping used with counts."""
+    """Replace cells whose value key is in ``lookup``.
+
+    Returns the new column and the mapping used: the most frequent spelling of
+    each value (all spellings of one value counted together) → (target, rows).
+    """
     if not _has_text(s) or not lookup:
         return s, {}
     counts = s.value_counts(dropna=True)
-    used: dict[str, tuple[object, int]] = {}
+    by_key: dict[str, list] = {}
     repl: dict[object, object] = {}
     for value, n in counts.items():
         if not isinstance(value, str):
@@ -134,11 +138,12 @@ def _map_values(
             target = lookup[key]
             if value != target:
                 repl[value] = target
-                used[value] = (target, int(n))
+                entry = by_key.setdefault(key, [value, target, 0])
+                entry[2] += int(n)
     if not repl:
         return s, {}
     out = s.astype(object).map(lambda v: repl.get(v, v) if isinstance(v, str) else v)
-    return out, used
+    return out, {spelling.strip(): (target, n) for spelling, target, n in by_key.values()}
 
 
 def prepare_source(
@@ -261,8 +266,10 @@ def prepare_source(
     example = example_row_positions(table, columns)
     if example is not None:
         if len(example) == len(frame):
+            recs.clear()
             note("template", "the template's example row only", "table left out", len(frame))
             out.template_only = True
+            out.unused = []
             return out
         out.problems.append(
             Problem(
@@ -462,7 +469,7 @@ def _derive(
         note("generated_id", f"{ids.iloc[0]} …", c, n, c)
         return ids
     if rule.rule == "blank":
-        note("blank", c, "blank (sources.yaml)", n, c)
+        note("blank", c, "", n, c)
         return pd.Series([None] * n, dtype=object)
     if rule.rule == "value":
         note("constant", str(rule.arg), c, n, c)
@@ -511,24 +518,25 @@ def _automatic(
                         break
             if base is not None:
                 ids = _text(columns[base])
-                if base == "name":
-                    ids = ids.map(_slug)
+                ids = ids.map(_slug) if base == "name" else ids.map(lambda a: _slug(a).upper())
                 columns["agency_id"] = ids
                 note("derived", base, "agency_id", n, "agency_id")
         if "kind" not in columns and "name" in columns and not typo("kind"):
             columns["kind"] = _kinds(_text(columns["name"]), note)
         if "city" not in columns and city and not typo("city"):
             columns["city"] = pd.Series([city] * n, dtype=object)
-            note("constant", f"city: {city} (sources.yaml)", "city", n, "city")
+            note("constant", f"{city} (city in sources.yaml)", "city", n, "city")
     for cspec in spec.columns:
         if cspec.name in columns or not cspec.required:
             continue
         close_typo = missing_column(cspec.name, headers, unused, label)
         if cspec.nullable and "misspelling" not in close_typo.message:
             columns[cspec.name] = pd.Series([None] * n, dtype=object)
-            note("blank", cspec.name, "blank (not in the source)", n, cspec.name)
+            note("blank", cspec.name, "", n, cspec.name)
             continue
-        message = close_typo.message
+        message = missing_column(
+            cspec.name, headers, unused, label, table=table, spec=cspec
+        ).message
         if table == "skm_responses" and cspec.name in ELEMENT_COLUMNS:
             pcodes = [
                 h

@@ -444,7 +444,8 @@ def _finish(
                 file=name,
             )
         ]
-    return RawTable(frame=frame, file=name, decimal=decimal, rows=rows, notes=tuple(notes)), []
+    final = [(k, f, b, len(frame) if k in ("sheet", "header_row") else n) for k, f, b, n in notes]
+    return RawTable(frame=frame, file=name, decimal=decimal, rows=rows, notes=tuple(final)), []
 
 
 def _inner_summaries(frame: pd.DataFrame) -> list[tuple[int, str]]:

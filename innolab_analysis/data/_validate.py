@@ -122,15 +122,18 @@ def _split(s: pd.Series) -> tuple[pd.Series | None, pd.Series | None, pd.Series]
         text = s.where(is_text).astype("str").str.strip() if is_text.any() else None
         native = s.where(~is_text) if (~is_text).any() else None
     elif isinstance(s.dtype, pd.StringDtype) or pd.api.types.is_string_dtype(s.dtype):
+        is_text = pd.Series(True, index=s.index)
         text, native = s.astype("str").str.strip(), None
     else:
+        is_text = pd.Series(False, index=s.index)
         text, native = None, s
     blank = pd.Series(False, index=s.index)
     if text is not None:
-        blank |= text.isna() | text.str.lower().isin(BLANKS).fillna(False).astype(bool)
-        text = text.mask(blank)
+        empty = text.isna() | text.str.lower().isin(BLANKS).fillna(False).astype(bool)
+        blank |= empty & is_text
+        text = text.mask(empty)
     if native is not None:
-        blank |= native.isna() & (text.isna() if text is not None else True)
+        blank |= native.isna() & ~is_text
     return text, native, blank.astype(bool)
 
 
@@ -784,8 +787,16 @@ def cross_check(
     return problems
 
 
-def missing_column(col: str, header: Sequence[str], unused: Sequence[str], file: str) -> Problem:
-    """A required column the source lacks, with the source headers closest to it."""
+def missing_column(
+    col: str,
+    header: Sequence[str],
+    unused: Sequence[str],
+    file: str,
+    *,
+    table: str | None = None,
+    spec: ColumnSpec | None = None,
+) -> Problem:
+    """A required column the source lacks, with the source headers closest to it and the fix."""
     from innolab_analysis.data.aliases import header_key
 
     lowered = {header_key(h): h for h in unused}
@@ -793,15 +804,29 @@ def missing_column(col: str, header: Sequence[str], unused: Sequence[str], file:
     message = "required column is missing; the file has columns " + ", ".join(
         repr(h) for h in header
     )
+    if close and difflib.SequenceMatcher(None, header_key(col), close[0]).ratio() >= 0.8:
+        return Problem(
+            message + f"; '{lowered[close[0]]}' looks like a misspelling: rename it to '{col}'",
+            file=file,
+            column=col,
+        )
+    if table is None:
+        return Problem(message, file=file, column=col)
+    first = lowered[close[0]] if close else "<header>"
     if close:
-        first = lowered[close[0]]
-        if difflib.SequenceMatcher(None, header_key(col), close[0]).ratio() >= 0.8:
-            message += f"; '{first}' looks like a misspelling: rename it to '{col}'"
-        else:
-            message += (
-                "; closest: "
-                + ", ".join(repr(lowered[c]) for c in close)
-                + f" — if one of them holds {col}, write it in sources.yaml: "
-                f'columns: {{"{first}": {col}}}'
-            )
+        message += "; closest: " + ", ".join(repr(lowered[c]) for c in close)
+    message += (
+        f'; if a column holds it, write in sources.yaml: {table}: {{columns: {{"{first}": {col}}}}}'
+    )
+    if spec is not None and spec.allowed:
+        example = "{value: " + spec.allowed[0] + "}"
+        message += f"; if every row has the same value: {table}: {{derive: {{{col}: {example}}}}} (allowed: {', '.join(spec.allowed)})"
+    elif spec is not None and spec.dtype == "date":
+        message += (
+            f"; if another date stands for it: {table}: {{derive: {{{col}: {{from: <column>}}}}}}"
+        )
+    else:
+        message += (
+            f"; if every row has the same value: {table}: {{derive: {{{col}: {{value: …}}}}}}"
+        )
     return Problem(message, file=file, column=col)

@@ -101,6 +101,10 @@ _TITLES = {
 }
 
 
+def _clip(text: str, width: int = 110) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _rows(n: int) -> str:
     return f"{n:,} row" + ("" if n == 1 else "s")
 
@@ -121,14 +125,20 @@ def format_recognitions(recognitions: Sequence[Recognition], indent: str = "    
       answers u9: 'Baik' → 3 (2 rows), 'Buruk' → 1 (1 row)
     """
     lines: list[str] = []
+    from innolab_analysis.data.tables import TABLES
+
+    order = {t: i for i, t in enumerate(TABLES)}
     groups: dict[tuple[str, str], list[Recognition]] = {}
     for r in recognitions:
         groups.setdefault((r.table, r.source), []).append(r)
-    for (table, source), recs in groups.items():
+    ranked = sorted(
+        groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[1][0].kind == "ignored_file")
+    )
+    for (table, source), recs in ranked:
         lines.append(f"{indent}{table} ← {source}")
         merged: dict[tuple[str, str | None], list[Recognition]] = {}
         for r in recs:
-            grouped = r.kind in ("answer", "value", "unit_name", "unused")
+            grouped = r.kind in ("answer", "value", "unit_name", "unused", "blank")
             key = (r.kind, r.column) if grouped else (r.kind, f"{r.source_value}\0{r.canonical}")
             merged.setdefault(key, []).append(r)
         for (kind, _), rs in merged.items():
@@ -138,10 +148,11 @@ def format_recognitions(recognitions: Sequence[Recognition], indent: str = "    
                     f"{r.source_value!r} → {r.canonical} ({_rows(r.n_rows)})" for r in rs
                 )
                 lines.append(f"{indent}  {title} {rs[0].column}: {parts}")
-            elif kind == "unused":
+            elif kind in ("unused", "blank"):
                 lines.append(f"{indent}  {title}: " + ", ".join(repr(r.source_value) for r in rs))
             else:
                 r = rs[0]
                 arrow = f" → {r.canonical}" if r.canonical else ""
-                lines.append(f"{indent}  {title}: {r.source_value!r}{arrow} ({_rows(r.n_rows)})")
+                rows = f" ({_rows(r.n_rows)})" if r.n_rows else ""
+                lines.append(f"{indent}  {title}: {_clip(r.source_value)!r}{arrow}{rows}")
     return "\n".join(lines)

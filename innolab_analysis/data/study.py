@@ -30,6 +30,7 @@ from innolab_analysis.data._prepare import Prepared, prepare_source
 from innolab_analysis.data._readers import read_raw, read_source
 from innolab_analysis.data._units import count_by_source, resolve_units, unit_hint
 from innolab_analysis.data._validate import Locator, check_table, cross_check
+from innolab_analysis.data.aliases import value_key
 from innolab_analysis.data.recognition import Recognition, recognitions_frame
 from innolab_analysis.data.sources import ID_COLUMNS, SOURCES_FILE, StudySources, read_sources
 from innolab_analysis.data.tables import TABLES
@@ -346,11 +347,16 @@ def _resolve_all_units(frames, locators, recs: list[Recognition]) -> None:
         if not used:
             continue
         loc = locators[table]
+        grouped: dict[tuple[str, str], list] = {}
         for value, aid in used.items():
-            for label, n in count_by_source(
-                frame["agency_id"], value, loc.source, loc.labels
-            ).items():
-                recs.append(Recognition(table, label, "unit_name", value, aid, n, "agency_id"))
+            counts = count_by_source(frame["agency_id"], value, loc.source, loc.labels)
+            for label, n in counts.items():
+                entry = grouped.setdefault((label, value_key(value)), [value, aid, 0, 0])
+                if n > entry[3]:
+                    entry[0], entry[3] = value, n  # the most frequent spelling names it
+                entry[2] += n
+        for (label, _), (value, aid, n, _) in grouped.items():
+            recs.append(Recognition(table, label, "unit_name", value, aid, n, "agency_id"))
         frame = frame.copy()
         frame["agency_id"] = resolved
         frames[table] = frame
