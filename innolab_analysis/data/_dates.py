@@ -103,7 +103,7 @@ _PATTERNS = {
 }
 _NAMES = {
     "iso": "ISO (2024-03-31)",
-    "ymd": "year/month/day with a time (2025/10/24 6:46:43 PM GMT+7)",
+    "ymd": "year/month/day (2025/10/24 6:46:43 PM GMT+7)",
     "dmy": "day/month/year (31/03/2024)",
     "mdy": "month/day/year (03/31/2024)",
     "long": "written out (17 Agustus 2020)",

@@ -104,7 +104,8 @@ def _cell_text(v: object) -> str | None:
 
 def _distinct_keys(s: pd.Series, limit: int = 200) -> list[str]:
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
-        return [str(v) for v in pd.unique(s.dropna())[:limit]]
+        values = pd.unique(s.dropna())[:limit]
+        return [_cell_text(v) or "" for v in values]
     uniq = pd.unique(s.dropna())[:limit]
     return [value_key(v) for v in uniq]
 
@@ -231,7 +232,7 @@ def prepare_source(
             changed = int((mapped.astype(object) != col.astype(object)).sum())
             if changed:
                 columns[c] = mapped.astype(object)
-                shown = ", ".join(f"{k} = {v}" for k, v in list(codes.items())[:6])
+                shown = ", ".join(f"{_cell_text(k)} = {v}" for k, v in list(codes.items())[:6])
                 note("value_labels", shown, c, changed, c)
     for c, mapping in source.values.items():
         if c not in columns:
@@ -402,12 +403,9 @@ def _answer_problem(code: str, unknown: np.ndarray, col: pd.Series, where: Where
 
 
 def _labels_as_written(code: str) -> dict[str, int]:
-    import yaml
+    from innolab_analysis.data.aliases import _load
 
-    from innolab_analysis.data.aliases import ALIASES_DIR
-
-    data = yaml.safe_load((ALIASES_DIR / "skm.yaml").read_text(encoding="utf-8"))
-    return dict(data["elements"][code]["answers"])
+    return dict(_load("skm.yaml")["elements"][code]["answers"])
 
 
 def _ages(columns: dict[str, pd.Series], c: str, note) -> dict[str, pd.Series]:
@@ -530,25 +528,24 @@ def _automatic(
         if cspec.name in columns or not cspec.required:
             continue
         close_typo = missing_column(cspec.name, headers, unused, label)
-        if cspec.nullable and "misspelling" not in close_typo.message:
+        if cspec.nullable and cspec.fill_blank and "misspelling" not in close_typo.message:
             columns[cspec.name] = pd.Series([None] * n, dtype=object)
             note("blank", cspec.name, "", n, cspec.name)
             continue
-        message = missing_column(
-            cspec.name, headers, unused, label, table=table, spec=cspec
-        ).message
+        pcodes = []
         if table == "skm_responses" and cspec.name in ELEMENT_COLUMNS:
-            pcodes = [
-                h
-                for h in unused
-                if re.fullmatch(r"(?i)p\s*0?\d{1,2}|pertanyaan\s*\d{1,2}|q\s*\d{1,2}", h.strip())
-            ]
-            if pcodes:
-                message += (
-                    f"; {', '.join(repr(p) for p in pcodes[:9])} are question numbers, which do "
-                    "not say the element (question 8 is sarana = u9, question 9 is pengaduan = "
-                    'u8): map them in sources.yaml, e.g. columns: {"P1": u1}'
-                )
+            pattern = r"(?i)p\s*0?\d{1,2}|pertanyaan\s*\d{1,2}|q\s*\d{1,2}"
+            pcodes = [h for h in unused if re.fullmatch(pattern, h.strip())]
+        candidates = [h for h in unused if h not in pcodes]
+        message = missing_column(
+            cspec.name, headers, candidates, label, table=table, spec=cspec
+        ).message
+        if pcodes:
+            message += (
+                f"; {', '.join(repr(p) for p in pcodes[:9])} are question numbers, which do "
+                "not say the element (question 8 is sarana = u9, question 9 is pengaduan = "
+                'u8): map them in sources.yaml by their wording, e.g. columns: {"P1": u1}'
+            )
         if cspec.name == "city" and table == "agencies":
             message += "; or write the city once at the top of sources.yaml: city: Kota …"
         if cspec.name == "agency_id" and table == "agencies":
@@ -585,10 +582,10 @@ def _repeated_rows(table, frame, columns, how, source, rows, out, note, label) -
         return None
     if how.get("survey_date") != "timestamp" and not _has_time(frame, columns):
         return None
-    dup = frame.duplicated(keep="first").to_numpy(dtype=bool)
+    hashes = pd.util.hash_pandas_object(frame.astype("str"), index=False)
+    dup = hashes.duplicated(keep="first").to_numpy(dtype=bool)
     if not dup.any():
         return None
-    first_of = frame.duplicated(keep=False).to_numpy(dtype=bool)
     if source.drop_duplicates:
         note(
             "duplicates_dropped",
@@ -598,10 +595,8 @@ def _repeated_rows(table, frame, columns, how, source, rows, out, note, label) -
         )
         return ~dup
     positions = np.flatnonzero(dup)
-    firsts = []
-    for p in positions[:SHOWN]:
-        same = np.flatnonzero(first_of & (frame.eq(frame.iloc[p]).all(axis=1).to_numpy()))
-        firsts.append(int(rows[same[0]]))
+    first_at = {h: i for i, h in reversed(list(enumerate(hashes)))}
+    firsts = [int(rows[first_at[hashes.iloc[p]]]) for p in positions[:SHOWN]]
     out.problems.append(
         Problem(
             f"{len(positions)} row(s) repeat an earlier row exactly (same time of submission and "

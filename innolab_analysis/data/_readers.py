@@ -459,7 +459,10 @@ def _inner_summaries(frame: pd.DataFrame) -> list[tuple[int, str]]:
         text = col.map(lambda v: v if isinstance(v, str) else None) if col.dtype == object else col
         if not pd.api.types.is_string_dtype(text.dtype) and text.dtype != object:
             continue
-        word = text.astype("str").str.strip().str.lower().str.split(n=1).str[0]
+        text = text.astype("str")
+        if not text.notna().any():
+            continue
+        word = text.str.strip().str.lower().str.extract(r"^(\S+)", expand=False)
         candidate |= word.isin(firsts).fillna(False).to_numpy(dtype=bool)
     positions = np.flatnonzero(candidate)
     sub = [tuple(frame.iloc[i, :3]) for i in positions]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from innolab_analysis.data.tables import PDRB_SECTORS, TABLES
@@ -115,8 +114,15 @@ class AliasError(InnolabError):
     """An alias file disagrees with the data model or with itself (a packaging defect)."""
 
 
+@cache
 def _load(name: str) -> object:
-    return yaml.safe_load((ALIASES_DIR / name).read_text(encoding="utf-8"))
+    """An alias file, read without YAML 1.1 surprises (``No`` stays the text "No")."""
+    from innolab_analysis.data._yaml import read_plain_yaml
+
+    value, _, problems = read_plain_yaml((ALIASES_DIR / name).read_text(encoding="utf-8"), name)
+    if problems:
+        raise AliasError(f"aliases/{name} is malformed: " + "; ".join(map(str, problems)))
+    return value
 
 
 def _validated(model: type[BaseModel], name: str) -> BaseModel:

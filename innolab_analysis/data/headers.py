@@ -74,18 +74,23 @@ SKM_ELEMENT_ALIASES: dict[str, tuple[str, ...]] = _element_aliases()
 
 
 def _identifier_aliases() -> dict[str, tuple[str, ...]]:
-    import yaml
+    from innolab_analysis.data.aliases import _load
 
-    from innolab_analysis.data.aliases import ALIASES_DIR
-
-    data = yaml.safe_load((ALIASES_DIR / "headers.yaml").read_text(encoding="utf-8"))
-    return {k: tuple(v) for k, v in data["skm_responses"].items()}
+    return {k: tuple(v) for k, v in _load("headers.yaml")["skm_responses"].items()}
 
 
 IDENTIFIER_ALIASES: dict[str, tuple[str, ...]] = _identifier_aliases()
 """Headers accepted for the other SKM columns (``respondent_id``, ``agency_id`` …)."""
 
 _CODE = re.compile(r"^(?:u|unsur)\s*0?(\d{1,2})(?:\s+(.*))?$")
+_ID_COLUMNS = frozenset({"agency_id", "respondent_id", "innovation_id", "region_code"})
+
+
+def _is_code(header: str) -> bool:
+    words = header_key(header).split()
+    return bool(words) and (
+        words[0] in ("kode", "id", "no", "nomor") or words[-1] in ("id", "kode")
+    )
 
 
 @dataclass(frozen=True)
@@ -223,8 +228,12 @@ def match_headers(
         claims.setdefault(m.canonical, []).append(m)
     matches: dict[str, HeaderMatch] = {}
     for canonical, ms in claims.items():
-        # sources.yaml wins; two recognised headers for one column are a problem
+        # sources.yaml wins; for an identifier a code ("Kode Unit") wins over a name ("Nama
+        # Unit", left unused); any other two recognised headers for one column are a problem
         strongest = [m for m in ms if m.how == "explicit"] or ms
+        if len(strongest) > 1 and canonical in _ID_COLUMNS:
+            coded = [m for m in strongest if _is_code(m.header)]
+            strongest = coded if len(coded) == 1 else strongest
         if len(strongest) > 1:
             names = " and ".join(repr(m.header) for m in ms)
             problems.append(

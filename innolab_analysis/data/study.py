@@ -188,23 +188,19 @@ def _unique_ids(table: str, frame: pd.DataFrame, loc: Locator, recs: list[Recogn
         return frame
     ids = frame[col].astype("str")
     pairs = pd.DataFrame({"id": ids, "src": loc.source}).drop_duplicates()
-    shared = pairs["id"].duplicated(keep=False)
-    if not shared.any():
+    shared = pairs.loc[pairs["id"].duplicated(keep=False), "src"].unique()
+    if not len(shared):
         return frame
     prefixed = ids.copy()
-    for i, label in enumerate(loc.labels):
+    for i in sorted(int(x) for x in shared):
+        label = loc.labels[i]
         mine = loc.source == i
         prefix = label.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        first = ids[mine].iloc[0]
         prefixed[mine] = prefix + ":" + ids[mine]
         recs.append(
             Recognition(
-                table,
-                label,
-                "id_prefix",
-                f"{ids[mine].iloc[0]} …",
-                f"{prefix}:{ids[mine].iloc[0]} …",
-                int(mine.sum()),
-                col,
+                table, label, "id_prefix", f"{first} …", f"{prefix}:{first} …", int(mine.sum()), col
             )
         )
     frame = frame.copy()

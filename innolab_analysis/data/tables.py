@@ -128,6 +128,11 @@ class ColumnSpec:
         ``"table.column"`` the values must exist in.
     source : str
         Regulation or source that defines the column.
+    fill_blank : bool
+        For a required column that may be blank: whether a source without the
+        column reads as all blank (reported). False for the columns a study
+        cannot do without (the SKM answers u1 … u9, an innovation's launch date):
+        those must be in the source or be derived explicitly.
     private : bool
         Personal data or free text (a respondent's age, sex, education): a
         report may show it only as an aggregate, never row by row. Columns a
@@ -147,6 +152,7 @@ class ColumnSpec:
     unique: bool = False
     references: str | None = None
     source: str = ""
+    fill_blank: bool = True
     private: bool = False
 
 
@@ -273,7 +279,11 @@ TABLES: dict[str, TableSpec] = {
             ColumnSpec("proposed_on", "date", "Date the innovation was proposed."),
             ColumnSpec("trial_on", "date", "Start of the trial (uji coba).", nullable=True),
             ColumnSpec(
-                "launched_on", "date", "Start of implementation (penerapan).", nullable=True
+                "launched_on",
+                "date",
+                "Start of implementation (penerapan).",
+                nullable=True,
+                fill_blank=False,
             ),
             ColumnSpec(
                 "discontinued_on", "date", "Date the innovation was stopped.", nullable=True
@@ -320,6 +330,7 @@ TABLES: dict[str, TableSpec] = {
                     max=4,
                     unit="score 1–4",
                     source=_SKM,
+                    fill_blank=False,
                 )
                 for i, label in enumerate(_SKM_ELEMENTS_2017, start=1)
             ),
