@@ -244,7 +244,10 @@ def prepare_source(
         col = columns[c]
         cspec = spec.column(c)
         if table == "skm_responses" and c in ELEMENT_COLUMNS:
-            columns[c] = _answers(col, c, how.get(c, "name"), where, out, note)
+            # a 0 means "no answer" in exports (any header but the data model's own, or a
+            # source written in sources.yaml); in a file of the data model it is out of range
+            export = how.get(c, "name") != "name" or source.declared
+            columns[c] = _answers(col, c, export, where, out, note)
         elif table == "skm_responses" and c in ("age", "age_band"):
             columns.update(_ages(columns, c, note))
         elif cspec.dtype in ("category", "bool") or c == "education":
@@ -344,7 +347,9 @@ def _unknown_hint(table: str, column: str, col: pd.Series, lookup: Mapping[str, 
     return yaml_values_hint(table, column, unknown, guess)
 
 
-def _answers(col: pd.Series, code: str, how: str, where: Where, out: Prepared, note) -> pd.Series:
+def _answers(
+    col: pd.Series, code: str, export: bool, where: Where, out: Prepared, note
+) -> pd.Series:
     """SKM answer labels → 1–4; a 0 in an export → no answer; unknown labels → a problem."""
     result = col
     if _has_text(col) and code in skm_elements():
@@ -358,7 +363,7 @@ def _answers(col: pd.Series, code: str, how: str, where: Where, out: Prepared, n
         if unknown.any():
             out.problems.append(_answer_problem(code, unknown, col, where, text))
             result = result.mask(unknown)
-    if how != "name":
+    if export:
         zero = _zeros(result)
         if zero.any():
             note("missing_zero", "0", "no answer", int(zero.sum()), code)

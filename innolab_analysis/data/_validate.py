@@ -676,20 +676,22 @@ def _unit_bounds(frame: pd.DataFrame, locator: Locator) -> list[Problem]:
             | ((value > hi).to_numpy(dtype=bool, na_value=False) if hi is not None else False)
         )
         if bad.any():
-            rng = (
-                f"from {_fmt_bound(lo)} to {_fmt_bound(hi)}"
-                if hi is not None
-                else f"≥ {_fmt_bound(lo)}"
-            )
-            what = {"count": "a count", "days": "a number of days", "share": "a share"}[name]
+            if hi is None:
+                what = {"count": "a count", "days": "a number of days"}.get(name, "it")
+                message = (
+                    f"{{n}} value{{s}} in unit '{name}' {{is_are}} negative; {what} cannot be "
+                    "negative: correct the value or the unit"
+                )
+                allowed = f"{name}: ≥ {_fmt_bound(lo)}"
+            else:
+                message = (
+                    f"{{n}} value{{s}} in unit '{name}' {{is_are}} outside {_fmt_bound(lo)} to "
+                    f"{_fmt_bound(hi)}; a share lies between them (write 35 % as 0.35): correct "
+                    "the value or the unit"
+                )
+                allowed = f"{name}: from {_fmt_bound(lo)} to {_fmt_bound(hi)}"
             problems += located_problems(
-                bad,
-                frame["value"],
-                f"{{n}} value{{s}} in unit '{name}' {{is_are}} outside {rng} ({what} cannot be "
-                f"{'negative' if hi is None else 'outside ' + rng}); correct the value or the unit",
-                locator,
-                column="value",
-                allowed=f"{name}: {rng}",
+                bad, frame["value"], message, locator, column="value", allowed=allowed
             )
     return problems
 
