@@ -262,7 +262,10 @@ def prepare_source(
     # ---- 3. columns the source lacks
     for c, rule in source.derive.items():
         columns[c] = _derive(c, rule, columns, renamed, frame, source, rows, out, note)
-    _automatic(spec, columns, unused, renamed, source, rows, city, out, note, label, headers)
+    header_at = next((found for kind, found, _, _ in raw.notes if kind == "header_row"), None)
+    _automatic(
+        spec, columns, unused, renamed, source, rows, city, out, note, label, headers, header_at
+    )
 
     # ---- 4. example row of a template, rows sent twice
     from innolab_analysis.data.templates import example_row_positions
@@ -496,7 +499,18 @@ def _derive(
 
 
 def _automatic(
-    spec: TableSpec, columns, unused, renamed, source, rows, city, out, note, label, headers
+    spec: TableSpec,
+    columns,
+    unused,
+    renamed,
+    source,
+    rows,
+    city,
+    out,
+    note,
+    label,
+    headers,
+    header_at=None,
 ):
     table = spec.name
     n = len(renamed)
@@ -555,6 +569,11 @@ def _automatic(
             message += "; or write the city once at the top of sources.yaml: city: Kota …"
         if cspec.name == "agency_id" and table == "agencies":
             message += "; or add an abbreviation (Singkatan) or name column: ids are made from it"
+        if header_at:
+            message += (
+                f"; the header was taken from {header_at.split(';')[0]} ({header_at.split('; ', 1)[-1]})"
+                ": if the column names are on another row, give header_row in sources.yaml"
+            )
         out.problems.append(Problem(message, file=label, column=cspec.name))
 
 

@@ -7,11 +7,11 @@ regulation's questionnaire; innovation registers and office unit lists use the
 Indonesian field names of the IID profile form and of the OPD list (``Nama
 Inovasi``, ``Waktu Penerapan``, ``Nama Perangkat Daerah``, ``Singkatan``). The
 accepted headers are data (``aliases/headers.yaml``, ``aliases/skm.yaml``,
-``aliases/forms.yaml``); :func:`match_headers` applies them, in this order of
-strength: a mapping written in ``sources.yaml``; the canonical name; an alias or
-template label; an element code (``U8``); the Google Forms timestamp (only when
-no other header is the survey date); an SKM question by its wording; an SKM
-column by its answer labels.
+``aliases/forms.yaml``); :func:`match_headers` tries, for each header: a mapping
+written in ``sources.yaml``; the canonical name; an alias or template label; an
+element code (``U8``); the Google Forms timestamp (used only when no other
+header is the survey date); an SKM question by its wording; an SKM column by
+its answer labels.
 
 Mapping by *name or wording* always wins over a code, a number or a position:
 many apps swap U8 and U9 (Sarana at 8, Pengaduan at 9; ``domain.md`` §1.1), and
@@ -19,6 +19,10 @@ in the questionnaire question 8 is *sarana* (U9) and question 9 is *pengaduan*
 (U8). A column called ``U8 Sarana dan prasarana`` becomes ``u9``; a header that
 is only a code (``U8``) is taken at its word, since the file gives nothing else
 to go by; question numbers (``P8``, ``8.``) are never read as elements.
+
+Two headers that map to the same column are a problem naming both, with two
+exceptions: a mapping written in ``sources.yaml`` wins, and for an identifier a
+code (``Kode Unit``) wins over a name (``Nama Unit``, which is then unused).
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import exports as ex
 import numpy as np
 import pandas as pd
 import pytest
 
-import exports as ex
 from innolab_analysis.cli import main
 
 pytestmark = pytest.mark.slow
@@ -29,8 +29,13 @@ def _independent_ikm(data: Path) -> tuple[dict[tuple[str, int], float], dict[int
     the nine, × 25, rounded half up to two decimals.
     """
     opd = pd.read_excel(data / "Daftar OPD.xlsx", skiprows=3).dropna(subset=["Singkatan"])
-    unit_id = {str(n).strip().lower(): str(a).strip().upper() for n, a in zip(opd["Nama Perangkat Daerah"], opd["Singkatan"])}
-    form = pd.read_excel(data / "Survei SKM (Jawaban).xlsx", sheet_name="Jawaban Formulir 1", dtype=str)
+    unit_id = {
+        str(n).strip().lower(): str(a).strip().upper()
+        for n, a in zip(opd["Nama Perangkat Daerah"], opd["Singkatan"])
+    }
+    form = pd.read_excel(
+        data / "Survei SKM (Jawaban).xlsx", sheet_name="Jawaban Formulir 1", dtype=str
+    )
     table = pd.DataFrame(
         {
             "unit": form["Unit Layanan"].str.strip().str.lower().map(unit_id),
@@ -61,7 +66,10 @@ def test_from_a_google_form_export_to_a_published_report(tmp_path, monkeypatch, 
     exports = tmp_path / "unduhan"
     exports.mkdir()
     resp = ex.responses()
-    ex.write_xlsx(exports / "Survei SKM (Jawaban).xlsx", {"Jawaban Formulir 1": ex.frame_rows(ex.google_form(resp, "id"))})
+    ex.write_xlsx(
+        exports / "Survei SKM (Jawaban).xlsx",
+        {"Jawaban Formulir 1": ex.frame_rows(ex.google_form(resp, "id"))},
+    )
     ex.opd_list(exports / "Daftar OPD.xlsx")
     ex.innovation_register(exports / "Rekap Inovasi.xlsx")
     for f in exports.iterdir():
@@ -114,7 +122,10 @@ def test_from_a_google_form_export_to_a_published_report(tmp_path, monkeypatch, 
     from innolab_analysis.studies.service import service_quality
 
     sq = service_quality(load_study(data), start_year=2023, end_year=2024, frequency="year")
-    toolkit = {(str(a), int(p.year)): float(v) for a, p, v in sq.agencies[["agency_id", "period", "ikm"]].values}
+    toolkit = {
+        (str(a), int(p.year)): float(v)
+        for a, p, v in sq.agencies[["agency_id", "period", "ikm"]].values
+    }
     assert toolkit == per_unit
     html = report.read_text(encoding="utf-8")
     for year, value in city.items():

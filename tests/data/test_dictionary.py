@@ -79,7 +79,9 @@ def test_every_recognised_header_and_value_is_documented(repo_root):
     documented = _alias_tables(_text(repo_root))
     headers = _load("headers.yaml")
     values = _load("values.yaml")
-    expected = {f"Headers:{t}": {c: list(hs) for c, hs in cols.items()} for t, cols in headers.items()}
+    expected = {
+        f"Headers:{t}": {c: list(hs) for c, hs in cols.items()} for t, cols in headers.items()
+    }
     expected |= {
         f"Values:{t}.{c}": {str(k): list(vs) for k, vs in m.items()}
         for t, cols in values.items()
@@ -91,7 +93,9 @@ def test_every_recognised_header_and_value_is_documented(repo_root):
 def test_skm_questions_answers_and_google_forms_are_documented(repo_root):
     text = _text(repo_root)
     skm = _load("skm.yaml")
-    section = text[text.index("### SKM elements: names, questions, answers") : text.index("### Google Forms")]
+    section = text[
+        text.index("### SKM elements: names, questions, answers") : text.index("### Google Forms")
+    ]
     rows = {}
     for line in section.splitlines():
         row = re.match(r"^\|\s*`(u\d)`\s*\|(.*)\|(.*)\|(.*)\|\s*$", line)
@@ -107,12 +111,17 @@ def test_skm_questions_answers_and_google_forms_are_documented(repo_root):
         line = next(ln for ln in section.splitlines() if set(skm[key]) <= set(_ticked(ln)))
         assert _ticked(line) == skm[key], key
     generic = next(ln for ln in section.splitlines() if ln.startswith("Answers every element"))
-    assert {k: int(v) for k, v in re.findall(r"`([^`]+)` = (\d)", generic)} == skm["generic_answers"]
+    assert {k: int(v) for k, v in re.findall(r"`([^`]+)` = (\d)", generic)} == skm[
+        "generic_answers"
+    ]
     forms = _load("forms.yaml")
     block = text[text.index("### Google Forms") : text.index("### Values")]
     for locale, hs in forms["timestamp_headers"].items():
         assert f"| timestamp header ({locale}) | " + ", ".join(f"`{h}`" for h in hs) + " |" in block
-    assert "| sheet of responses | " + ", ".join(f"`{s}`" for s in forms["response_sheets"]) + " |" in block
+    assert (
+        "| sheet of responses | " + ", ".join(f"`{s}`" for s in forms["response_sheets"]) + " |"
+        in block
+    )
 
 
 def test_dictionary_parser_notices_a_missing_column():

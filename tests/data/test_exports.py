@@ -603,3 +603,45 @@ def test_recognition_records_are_frozen(batu):
         "column",
     ]
     assert len(frame) == len(study.recognitions)
+
+
+def test_a_missing_column_under_a_title_row_names_the_header_row_used(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    ex.write_xlsx(
+        folder / "agencies.xlsx",
+        {"S": [["DAFTAR OPD"], [None], ["No", "Nama OPD", "Jenis OPD"], [1, "Dinas A", "Dinas"]]},
+    )
+    assert _problems(folder) == [
+        "agencies.xlsx, column 'city': required column is missing; the file has columns 'No', "
+        "'Nama OPD', 'Jenis OPD'; if a column holds it, write in sources.yaml: agencies: "
+        '{columns: {"<header>": city}}; if every row has the same value: agencies: {derive: '
+        "{city: {value: …}}}; or write the city once at the top of sources.yaml: city: Kota …; "
+        "the header was taken from row 3 (above it: title 'DAFTAR OPD', 1 blank row): if the "
+        "column names are on another row, give header_row in sources.yaml"
+    ]
+
+
+def test_bps_style_regions_with_indonesian_headers(tmp_path):
+    folder = tmp_path / "bps"
+    folder.mkdir()
+    (folder / "regions.csv").write_text(
+        "Kode Wilayah;Nama Wilayah;Jenis Wilayah;Tahun;PDRB ADHB;PDRB ADHK 2010;Jumlah Penduduk;IPM\n"
+        "3576;Kota Mojokerto;Kota;2020;7.000,5;5.100,25;132.434;77,63\n"
+        "3516;Kabupaten Mojokerto;Kab.;2020;140.000,75;95.000,5;1.119.209;74,12\n"
+    )
+    study = load_study(folder)
+    r = study.regions
+    assert r["kind"].astype(str).tolist() == ["kota", "kabupaten"]
+    assert r["pdrb_adhb"].tolist() == [7000.5, 140000.75]
+    assert r["population"].tolist() == [132434.0, 1119209.0]
+    assert r["ipm"].tolist() == [77.63, 74.12]
+    assert _recs(study, "regions", "column")[:2] == [
+        ("Kode Wilayah", "region_code", 2),
+        ("Nama Wilayah", "region_name", 2),
+    ]
+    assert _recs(study, "regions", "blank") == [
+        ("ipm_method", "", 2),
+        ("distance_km", "", 2),
+        ("travel_time_min", "", 2),
+    ]
