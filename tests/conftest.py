@@ -46,8 +46,8 @@ TINY_TABLES: dict[str, str] = {
     "agencies": "agency_id,name,kind,city,cluster\nA,Dinas A,dinas,Kota Contoh,\n",
     "skm_responses": "respondent_id,agency_id,service,survey_date,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
     "R1,A,KTP-el,2020-03-01,3,3,4,4,3,3,4,3,3\n",
-    "innovations": "innovation_id,agency_id,title,origin,form,digital,iid_stage,proposed_on\n"
-    "I1,A,Inovasi A,original,pelayanan_publik,true,penerapan,2019-01-15\n",
+    "innovations": "innovation_id,agency_id,title,origin,form,digital,iid_stage,proposed_on,"
+    "launched_on\nI1,A,Inovasi A,original,pelayanan_publik,true,penerapan,2019-01-15,2019-06-01\n",
     "regions": "region_code,region_name,kind,year,pdrb_adhb,pdrb_adhk,population\n"
     "3576,Kota Mojokerto,kota,2020,7000.5,5100,132434\n",
 }
