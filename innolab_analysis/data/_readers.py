@@ -169,7 +169,7 @@ def _read_csv(path: Path, name: str, table: str, header_row: int | None):
         for record in reader:
             head.append(record)
             ends.append(reader.line_num)
-            if len(head) >= 30:
+            if len(head) >= max(30, header_row or 0):
                 break
     except csv.Error as exc:
         return None, [Problem(f"the file cannot be read as CSV ({exc}); check quoting", file=name)]

@@ -117,9 +117,9 @@ class Study:
 
         Examples
         --------
-        >>> s = load_study("data/demo")  # doctest: +SKIP
-        >>> "age" in s.shareable("skm_responses").columns  # doctest: +SKIP
-        False
+        >>> s = load_study("data/demo")
+        >>> s.private_columns["skm_responses"], "age" in s.shareable("skm_responses").columns
+        (('gender', 'age', 'education'), False)
         """
         frame = self.table(name)
         return frame.drop(columns=list(self.private_columns.get(name, ())), errors="ignore")
