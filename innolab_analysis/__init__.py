@@ -38,6 +38,8 @@ __getattr__, __dir__, __all__ = attach(
         "read_bps_pdrb": ".data",
         "standardise_skm_columns": ".data",
         "TABLES": ".data",
+        "Recognition": ".data",
+        "init_study": ".data",
         # metrics: service quality and innovation
         "skm_index": ".metrics.skm",
         "skm_grade": ".metrics.skm",

@@ -2,7 +2,8 @@
 
 ::
 
-    innolab validate params/mojokerto.yaml
+    innolab init kota_batu --city "Kota Batu" [--language id|en]
+    innolab validate params/mojokerto.yaml [--no-data]
     innolab run params/mojokerto.yaml [--out reports] [--force]
     innolab batch params/*.yaml [--workers 2 | --scheduler tcp://host:8786]
     innolab list
@@ -53,9 +54,23 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786"
     )
 
-    val = sub.add_parser("validate", help="check parameter files without running anything")
+    val = sub.add_parser(
+        "validate", help="check parameter files and their data without running anything"
+    )
     val.add_argument("params", nargs="+", metavar="PARAMS")
     val.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    val.add_argument(
+        "--no-data", action="store_true", help="check the parameters only, not the data"
+    )
+
+    ini = sub.add_parser(
+        "init", help="create a new study: Excel templates, sources.yaml and a parameter file"
+    )
+    ini.add_argument("folder", metavar="DIR", help="the new study's folder")
+    ini.add_argument("--city", default=None, help='the kabupaten/kota, e.g. "Kota Batu"')
+    ini.add_argument(
+        "--language", choices=("id", "en"), default="id", help="templates and reports (default: id)"
+    )
 
     sub.add_parser("list", help="list the notebooks and their typed parameters")
 
@@ -95,6 +110,38 @@ def _cmd_list() -> int:
         note = " (common key)" if r["name"] in COMMON_KEYS else ""
         note += " (set by the runner)" if r["name"] == "output_dir" else ""
         print(f"  {r['name']}: {r['type']} = {r['default']}{note}\n      {r['help']}")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from innolab_analysis.reports.runner import validate_all
+
+    configs = validate_all(args.params, notebooks_dir=args.notebooks, check_data=not args.no_data)
+    for cfg in configs:
+        _say(f"ok  {cfg.path.name}: study '{cfg.study}', {', '.join(cfg.notebooks)}")
+        if args.no_data:
+            continue
+        from innolab_analysis.data.check import describe_loaded, loaded_study
+
+        folders = {Path(p.data_dir) for p in cfg.notebooks.values() if getattr(p, "data_dir", None)}
+        for folder in sorted(folders):
+            _say(describe_loaded(loaded_study(folder)))
+    return 0
+
+
+def _cmd_init(args) -> int:
+    from innolab_analysis.data.templates import init_study
+
+    written = init_study(args.folder, city=args.city, language=args.language)
+    root = Path(args.folder)
+    _say(f"created {root}/:")
+    for path in written:
+        _say(f"  {path.relative_to(root).as_posix()}")
+    params = root / "params.yaml"
+    _say(
+        f"next: fill in the templates in {root / 'data'} (or copy your exports there and name "
+        f"them in data/sources.yaml), then: innolab validate {params}"
+    )
     return 0
 
 
@@ -144,12 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _cmd_list()
         if args.command == "validate":
-            from innolab_analysis.reports.runner import validate_all
-
-            configs = validate_all(args.params, notebooks_dir=args.notebooks)
-            for cfg in configs:
-                _say(f"ok  {cfg.path.name}: study '{cfg.study}', {', '.join(cfg.notebooks)}")
-            return 0
+            return _cmd_validate(args)
+        if args.command == "init":
+            return _cmd_init(args)
         if args.command == "publish":
             from innolab_analysis.reports.index import build_index
 

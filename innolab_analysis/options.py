@@ -83,6 +83,9 @@ __all__ = [
     "ComparisonSection",
     "ComparisonTable",
     "ComparisonPlotKind",
+    "DateOrder",
+    "DeriveRule",
+    "RecognitionKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -377,3 +380,40 @@ ComparisonPlotKind = Literal["levels", "effects", "ranking", "cities"]
 
 StudyKind = Literal["study", "comparison"]
 """Kind of parameter file: one study, or a comparison of several studies' results."""
+
+# --- data sources (sources.yaml, recognitions)
+DateOrder = Literal["dmy", "mdy"]
+"""How slashed dates without a year first are read: day first (Indonesian locale) or month
+first (a Google Sheet in the English (US) locale)."""
+
+DeriveRule = Literal["generated", "blank"]
+"""``sources.yaml`` ``derive`` rules written as a word: a generated stable id, or a blank column."""
+
+RecognitionKind = Literal[
+    "sheet",
+    "header_row",
+    "footer",
+    "summary_rows",
+    "blank_rows",
+    "column",
+    "question",
+    "answers",
+    "timestamp",
+    "value",
+    "answer",
+    "age_band",
+    "missing_zero",
+    "date_format",
+    "generated_id",
+    "derived",
+    "constant",
+    "blank",
+    "unit_name",
+    "unused",
+    "template",
+    "id_prefix",
+    "duplicates_dropped",
+    "value_labels",
+    "ignored_file",
+]
+"""What the loader recognised without configuration (``Study.recognitions``)."""

@@ -33,7 +33,7 @@ record_effects(pd.DataFrame([{
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(tmp_path_factory, write_tiny_tables):
     """A notebooks folder with a fast stand-in service_quality notebook, data and a params maker."""
     root = tmp_path_factory.mktemp("cli")
     nb = nbformat.v4.new_notebook()
@@ -52,8 +52,7 @@ def setup(tmp_path_factory):
     (root / "notebooks").mkdir()
     nbformat.write(nb, root / "notebooks" / "service_quality.ipynb")
     (root / "data").mkdir()
-    for table in ("agencies", "skm_responses"):
-        (root / "data" / f"{table}.csv").write_text("x\n1\n")
+    write_tiny_tables(root / "data", ("agencies", "skm_responses"))
 
     def make(study: str, **p) -> str:
         path = root / f"{study}.yaml"
@@ -105,6 +104,13 @@ def test_validate_ok_and_bad_parameters_exit_2_before_any_kernel(setup, capsys, 
     root, nbs, make = setup
     good = make("good", standard="2017")
     assert main(["validate", good, "--notebooks", nbs]) == 0
+    assert capsys.readouterr().out == (
+        "ok  good.yaml: study 'good', service_quality\n"
+        f"  data {root / 'data'}: 2 tables\n"
+        "    agencies              1 row ← agencies.csv\n"
+        "    skm_responses         1 row ← skm_responses.csv\n"
+    )
+    assert main(["validate", good, "--notebooks", nbs, "--no-data"]) == 0
     assert capsys.readouterr().out == "ok  good.yaml: study 'good', service_quality\n"
 
     (root / "bad.yaml").write_text(

@@ -2,20 +2,21 @@
 
 Every check collects :class:`~innolab_analysis.errors.Problem` objects instead of
 raising, so that the loader can report every problem of every table at once.
-Row numbers are spreadsheet rows: the header is row 1, the first data row is
-row 2.
+Row numbers are the source's rows as a spreadsheet shows them (the header is
+row 1 when it is on the first row); a :class:`Where` carries them.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.data._readers import RawTable
-from innolab_analysis.data.tables import ColumnSpec, TableSpec
+from innolab_analysis.data._dates import DATE_ALLOWED, read_date_texts, read_native_dates
+from innolab_analysis.data.tables import UNIT_BOUNDS, ColumnSpec, TableSpec
 from innolab_analysis.errors import Problem
 
 SHOWN = 5
@@ -30,13 +31,14 @@ FALSE_WORDS = ("false", "tidak", "n", "no", "0")
 SMALL_INT_COLUMNS = frozenset(f"u{i}" for i in range(1, 15))
 """Columns stored as Int8 (SKM answers 1–4) to save memory."""
 
-DATE_ALLOWED = "ISO dates (2024-03-31) or day/month/year (31/03/2024)"
-
 _INT = r"[+-]?\d+"
 _DOT = r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?\d+[eE][+-]?\d+"
 _COMMA = r"[+-]?\d*,\d+"
 _DOT_THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"
 _COMMA_THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
+
+Note = tuple[str, str, str, int]
+"""(kind, what was found, what it became, rows): a recognition made while converting."""
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -47,16 +49,36 @@ def _is_are(n: int) -> str:
     return "is" if n == 1 else "are"
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where the cells of a column come from: the source's label and each row's number."""
+
+    file: str
+    rows: np.ndarray | None = None
+    """Row number of each position (None: position + 2, a header on row 1)."""
+
+    def row_numbers(self, positions: np.ndarray) -> tuple[int, ...]:
+        if self.rows is None:
+            return tuple(int(i) + 2 for i in positions)
+        return tuple(int(self.rows[i]) for i in positions)
+
+
 def rows_problem(
     mask: pd.Series | np.ndarray,
     values: pd.Series,
     message: str,
     *,
-    file: str,
+    file: str | Where,
     column: str | None,
     allowed: str | None = None,
+    suffix: str = "",
 ) -> Problem:
-    """A problem for the rows where ``mask`` is true: the first rows shown, the count in words."""
+    """A problem for the rows where ``mask`` is true: the first rows shown, the count in words.
+
+    ``message`` is formatted with ``n``, ``s``, ``is_are`` and ``has_have``;
+    ``suffix`` (a fix hint that may hold braces) is appended as it is.
+    """
+    where = file if isinstance(file, Where) else Where(file)
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     n = len(positions)
     more = f" (showing {SHOWN}, and {n - SHOWN} more)" if n > SHOWN else ""
@@ -66,10 +88,11 @@ def rows_problem(
         message.format(
             n=n, is_are=_is_are(n), has_have="has" if n == 1 else "have", s="" if n == 1 else "s"
         )
-        + more,
-        file=file,
+        + more
+        + suffix,
+        file=where.file,
         column=column,
-        rows=tuple(int(i) + 2 for i in shown),
+        rows=where.row_numbers(shown),
         values=tuple(_plain(v) for v in vals),
         allowed=allowed,
     )
@@ -99,15 +122,18 @@ def _split(s: pd.Series) -> tuple[pd.Series | None, pd.Series | None, pd.Series]
         text = s.where(is_text).astype("str").str.strip() if is_text.any() else None
         native = s.where(~is_text) if (~is_text).any() else None
     elif isinstance(s.dtype, pd.StringDtype) or pd.api.types.is_string_dtype(s.dtype):
+        is_text = pd.Series(True, index=s.index)
         text, native = s.astype("str").str.strip(), None
     else:
+        is_text = pd.Series(False, index=s.index)
         text, native = None, s
     blank = pd.Series(False, index=s.index)
     if text is not None:
-        blank |= text.isna() | text.str.lower().isin(BLANKS).fillna(False).astype(bool)
-        text = text.mask(blank)
+        empty = text.isna() | text.str.lower().isin(BLANKS).fillna(False).astype(bool)
+        blank |= empty & is_text
+        text = text.mask(empty)
     if native is not None:
-        blank |= native.isna() & (text.isna() if text is not None else True)
+        blank |= native.isna() & ~is_text
     return text, native, blank.astype(bool)
 
 
@@ -144,7 +170,10 @@ def parse_numbers(
     -------
     values : Series of float64
     bad : dict
-        ``"text"``, ``"mixed"``, ``"ambiguous"`` → boolean masks of offending cells.
+        ``"text"``, ``"mixed"`` (the cells in the minority decimal style, or
+        every styled cell when neither style is the minority), ``"ambiguous"``
+        → boolean masks of offending cells; ``"mixed_style"`` says which style
+        the flagged cells use (``","`` or ``"."``, or ``""`` for a tie).
     """
     present = text.notna()
     no_comma = not text.str.contains(",", regex=False).fillna(False).any()
@@ -163,7 +192,14 @@ def parse_numbers(
     dot_ev = (dot & ~dot_th) | (comma_th & ~comma)
     bad: dict[str, pd.Series] = {}
     if comma_ev.any() and dot_ev.any():
-        bad["mixed"] = comma_ev | dot_ev
+        n_comma, n_dot = int(comma_ev.sum()), int(dot_ev.sum())
+        if n_comma < n_dot:
+            bad["mixed"], style = comma_ev, ","
+        elif n_dot < n_comma:
+            bad["mixed"], style = dot_ev, "."
+        else:
+            bad["mixed"], style = comma_ev | dot_ev, ""
+        bad["mixed_style"] = pd.Series(style, index=text.index)
         return pd.Series(np.nan, index=text.index), bad
     decimal = "," if comma_ev.any() else "." if dot_ev.any() else context
     if decimal == ",":
@@ -182,8 +218,25 @@ def parse_numbers(
     return values, bad
 
 
+def _mixed_message(style: str, n_flagged: int, n_other: int) -> str:
+    if style not in (",", "."):
+        return (
+            "mixes decimal styles: some values use a decimal comma (3,5 or 1.234,5) and "
+            "others a decimal point (3.5 or 1,234.5); use one style in the whole column"
+        )
+    mine, theirs = (
+        ("comma (3,5)", "point (3.5)") if style == "," else ("point (3.5)", "comma (3,5)")
+    )
+    it = "it" if n_flagged == 1 else "them"
+    have = "has" if n_other == 1 else "have"
+    return (
+        f"{{n}} value{{s}} {{has_have}} a decimal {mine} while the other {n_other} {have} a "
+        f"decimal {theirs}; write {it} with a decimal {theirs.split()[0]} like the rest"
+    )
+
+
 def _convert_number(
-    s: pd.Series, spec: ColumnSpec, file: str, context: str
+    s: pd.Series, spec: ColumnSpec, where: Where, context: str
 ) -> tuple[pd.Series, list[Problem]]:
     text, native, blank = _split(s)
     values = pd.Series(np.nan, index=s.index, dtype="float64")
@@ -194,13 +247,15 @@ def _convert_number(
         parsed, bad = parse_numbers(text, context=context, dtype=spec.dtype)
         values = values.mask(text.notna(), parsed)
         if "mixed" in bad:
+            style = bad["mixed_style"].iloc[0] if len(bad["mixed_style"]) else ""
+            flagged = int(bad["mixed"].sum())
+            others = int(text.str.contains(r"[.,]", regex=True).fillna(False).sum()) - flagged
             problems.append(
                 rows_problem(
                     bad["mixed"],
                     s,
-                    "mixes decimal styles: some values use a decimal comma (3,5 or 1.234,5) and "
-                    "others a decimal point (3.5 or 1,234.5); use one style in the whole column",
-                    file=file,
+                    _mixed_message(style, flagged, others),
+                    file=where,
                     column=spec.name,
                 )
             )
@@ -214,7 +269,7 @@ def _convert_number(
                     f"{{n}} value{{s}} {{is_are}} ambiguous: '{sep}' followed by three digits "
                     "may be a thousands separator or a decimal mark; write the number without "
                     "a thousands separator (1234.5 or 1234,5)",
-                    file=file,
+                    file=where,
                     column=spec.name,
                 )
             )
@@ -240,42 +295,48 @@ def _convert_number(
                 bad_text,
                 s,
                 "{n} value{s} cannot be read as a number",
-                file=file,
+                file=where,
                 column=spec.name,
                 allowed=allowed,
             )
         )
     ok = values.notna()
+    flagged = pd.Series(False, index=s.index)
     if spec.dtype == "int":
         frac = ok & (values % 1 != 0)
         if frac.any():
+            hint = ""
+            if text is not None and text.str.fullmatch(_DOT_THOUSANDS).fillna(False)[frac].any():
+                hint = " ('.' followed by three digits: a thousands separator? write 1234)"
             problems.append(
                 rows_problem(
                     frac,
                     s,
-                    "{n} value{s} {has_have} a fractional part",
-                    file=file,
+                    "{n} value{s} {has_have} a fractional part" + hint,
+                    file=where,
                     column=spec.name,
                     allowed=allowed,
                 )
             )
+            flagged |= frac
     out_of_range = pd.Series(False, index=s.index)
     if spec.min is not None:
         out_of_range |= ok & (values < spec.min)
     if spec.max is not None:
         out_of_range |= ok & (values > spec.max)
+    out_of_range &= ~flagged  # one problem per cell: a fractional year is not also out of range
     if out_of_range.any():
         problems.append(
             rows_problem(
                 out_of_range,
                 s,
                 "{n} value{s} {is_are} out of range",
-                file=file,
+                file=where,
                 column=spec.name,
                 allowed=allowed,
             )
         )
-    problems += _blank_problem(blank, spec, file)
+    problems += _blank_problem(blank, spec, where)
     if problems:
         return values, problems
     if spec.dtype == "int":
@@ -303,7 +364,7 @@ def _number_allowed(spec: ColumnSpec) -> str:
     return text + (", or blank" if spec.nullable else "")
 
 
-def _blank_problem(blank: pd.Series, spec: ColumnSpec, file: str) -> list[Problem]:
+def _blank_problem(blank: pd.Series, spec: ColumnSpec, where: Where) -> list[Problem]:
     if spec.nullable or not blank.any():
         return []
     return [
@@ -311,7 +372,7 @@ def _blank_problem(blank: pd.Series, spec: ColumnSpec, file: str) -> list[Proble
             blank,
             pd.Series([""] * len(blank), index=blank.index),
             "{n} blank cell{s} in a column that must be filled in",
-            file=file,
+            file=where,
             column=spec.name,
         )
     ]
@@ -320,7 +381,9 @@ def _blank_problem(blank: pd.Series, spec: ColumnSpec, file: str) -> list[Proble
 # --------------------------------------------------------------------------- other types
 
 
-def _convert_string(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+def _convert_string(
+    s: pd.Series, spec: ColumnSpec, where: Where
+) -> tuple[pd.Series, list[Problem]]:
     text, native, blank = _split(s)
     out = pd.Series(pd.NA, index=s.index, dtype="str")
     if text is not None:
@@ -333,7 +396,7 @@ def _convert_string(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Serie
         if native.dtype == object:
             nat_text = native.map(_object_text, na_action="ignore").astype("str")
         out = out.mask(native.notna(), nat_text)
-    return out.astype("str"), _blank_problem(blank, spec, file)
+    return out.astype("str"), _blank_problem(blank, spec, where)
 
 
 def _object_text(v: object) -> str:
@@ -344,7 +407,7 @@ def _object_text(v: object) -> str:
     return str(v).strip()
 
 
-def _convert_bool(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+def _convert_bool(s: pd.Series, spec: ColumnSpec, where: Where) -> tuple[pd.Series, list[Problem]]:
     text, native, blank = _split(s)
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     bad = pd.Series(False, index=s.index)
@@ -369,85 +432,73 @@ def _convert_bool(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series,
                 bad,
                 s,
                 "{n} value{s} cannot be read as true/false",
-                file=file,
+                file=where,
                 column=spec.name,
                 allowed="true/false, ya/tidak, y/n, yes/no, 1/0 (any case)"
                 + (", or blank" if spec.nullable else ""),
             )
         )
-    problems += _blank_problem(blank, spec, file)
+    problems += _blank_problem(blank, spec, where)
     if problems or blank.any():
         return out, problems
     return out.astype(bool), []
 
 
-_ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DMY = r"\d{1,2}/\d{1,2}/\d{4}"
-
-
-def _convert_date(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+def _convert_date(
+    s: pd.Series,
+    spec: ColumnSpec,
+    where: Where,
+    *,
+    order: str | None = None,
+    locale: str | None = None,
+) -> tuple[pd.Series, list[Problem], list[Note]]:
     text, native, blank = _split(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=s.index)
-    problems = []
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    allowed = DATE_ALLOWED + (", or blank" if spec.nullable else "")
     if text is not None:
-        iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
-        if iso.any():
-            parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
-            out = out.mask(iso, parsed.astype("datetime64[us]"))
-        slashed = text.str.replace(r"[.-]", "/", regex=True)
-        dmy = (slashed.str.fullmatch(_DMY).fillna(False) & ~iso).astype(bool)
-        if dmy.any():
-            built = pd.to_datetime(slashed.where(dmy), format="%d/%m/%Y", errors="coerce")
-            out = out.mask(dmy, built.astype("datetime64[us]"))
-            failed = dmy & built.isna()
-            if failed.any():
-                parts = slashed[failed].str.split("/", expand=True).astype(int)
-                us_order = pd.Series(False, index=s.index)
-                us_order[failed] = ((parts[1] > 12) & (parts[0] <= 12)).to_numpy()
-                if us_order.any():
-                    problems.append(
-                        rows_problem(
-                            us_order,
-                            s,
-                            "dates are written month/day/year (US order), so dates such as "
-                            "03/04/2024 cannot be read safely; re-export the column as ISO "
-                            "dates (2024-03-31)",
-                            file=file,
-                            column=spec.name,
-                            allowed=DATE_ALLOWED,
-                        )
-                    )
-        bad |= (text.notna() & out.isna()).astype(bool)
-        if problems:  # month/day/year column: reported once above, not again as "not dates"
-            bad &= ~dmy
+        read = read_date_texts(text, order=order, locale=locale)
+        out = out.mask(text.notna(), read.values)
+        bad |= read.bad
+        if read.order_problem:
+            problems.append(
+                rows_problem(
+                    read.order_cells,
+                    s,
+                    read.order_problem,
+                    file=where,
+                    column=spec.name,
+                    allowed=allowed,
+                )
+            )
+        for name, n in read.formats.items():
+            notes.append(("date_format", name, spec.name, n))
     if native is not None:
-        if pd.api.types.is_datetime64_any_dtype(native.dtype):
-            nat = native.dt.tz_localize(None) if getattr(native.dt, "tz", None) else native
-            out = out.mask(native.notna(), nat.astype("datetime64[us]"))
-        else:
-            is_date = native.notna() & native.map(
-                lambda v: hasattr(v, "year") and hasattr(v, "month")
-            ).astype(bool)
-            conv = pd.to_datetime(native.where(is_date), errors="coerce")
-            out = out.mask(is_date, conv.astype("datetime64[us]"))
-            bad |= native.notna() & ~is_date
+        values, native_bad, serials = read_native_dates(native)
+        out = out.mask(native.notna() & values.notna(), values)
+        bad |= native_bad
+        if serials:
+            notes.append(("date_format", "Excel serial day numbers", spec.name, serials))
     if bad.any():
         problems.append(
             rows_problem(
                 bad,
                 s,
                 "{n} value{s} cannot be read as a date",
-                file=file,
+                file=where,
                 column=spec.name,
-                allowed=DATE_ALLOWED + (", or blank" if spec.nullable else ""),
+                allowed=allowed,
             )
         )
-    problems += _blank_problem(blank, spec, file)
-    return out, problems
+    problems += _blank_problem(blank, spec, where)
+    return out, problems, notes
 
 
-def _convert_category(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+def _convert_category(
+    s: pd.Series, spec: ColumnSpec, where: Where, hint: str = ""
+) -> tuple[pd.Series, list[Problem]]:
     allowed = tuple(spec.allowed or ())
     text, native, blank = _split(s)
     if native is not None:
@@ -472,114 +523,127 @@ def _convert_category(s: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Ser
                 unknown,
                 s,
                 message,
-                file=file,
+                suffix=hint,
+                file=where,
                 column=spec.name,
                 allowed=", ".join(allowed) + (", or blank" if spec.nullable else ""),
             )
         )
-    problems += _blank_problem(blank, spec, file)
+    problems += _blank_problem(blank, spec, where)
     out = pd.Series(pd.Categorical(mapped, categories=list(allowed)), index=s.index)
     return out, problems
 
 
 def convert_column(
-    s: pd.Series, spec: ColumnSpec, file: str, context: str
-) -> tuple[pd.Series, list[Problem]]:
-    """Convert one column to its declared type; list every problem found in it."""
+    s: pd.Series,
+    spec: ColumnSpec,
+    file: str | Where,
+    context: str,
+    *,
+    order: str | None = None,
+    locale: str | None = None,
+    hint: str = "",
+) -> tuple[pd.Series, list[Problem], list[Note]]:
+    """Convert one column to its declared type; list every problem found in it.
+
+    Returns the converted column, the problems and the recognitions made
+    (date formats read). ``hint`` ends the message of values that are not
+    allowed (the ``sources.yaml`` lines that would map them).
+    """
+    where = file if isinstance(file, Where) else Where(file)
     if spec.dtype in ("int", "float"):
-        return _convert_number(s, spec, file, context)
+        return (*_convert_number(s, spec, where, context), [])
     if spec.dtype == "bool":
-        return _convert_bool(s, spec, file)
+        return (*_convert_bool(s, spec, where), [])
     if spec.dtype == "date":
-        return _convert_date(s, spec, file)
+        return _convert_date(s, spec, where, order=order, locale=locale)
     if spec.dtype == "category":
-        return _convert_category(s, spec, file)
-    return _convert_string(s, spec, file)
+        return (*_convert_category(s, spec, where, hint), [])
+    return (*_convert_string(s, spec, where), [])
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def _missing_column(col: str, header: list[str], spec: TableSpec, file: str) -> Problem:
-    unknown = [h for h in header if h not in spec.names]
-    lowered = {h.lower(): h for h in unknown}
-    close = difflib.get_close_matches(col, list(lowered), n=1, cutoff=0.6)
-    message = "required column is missing; the file has columns " + ", ".join(
-        repr(h) for h in header
-    )
-    if close:
-        message += f"; '{lowered[close[0]]}' looks like a misspelling: rename it to '{col}'"
-    return Problem(message, file=file, column=col)
+@dataclass(frozen=True)
+class Locator:
+    """Where each row of a stacked table comes from: its source and its row there."""
+
+    labels: tuple[str, ...]
+    source: np.ndarray
+    rows: np.ndarray
+
+    def split(self, mask: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """(source label, positions) of the masked rows, source by source."""
+        positions = np.flatnonzero(mask)
+        out = []
+        for i, label in enumerate(self.labels):
+            mine = positions[self.source[positions] == i]
+            if len(mine):
+                out.append((label, mine))
+        return out
 
 
-def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
-    """Convert and check one table read from a file.
-
-    Returns
-    -------
-    frame : DataFrame
-        The table with declared columns converted (declared order first, then
-        any extra columns as read). When there are problems it is only partly
-        converted, good enough for the checks across tables.
-    problems : list of Problem
-    """
-    frame = raw.frame
-    file = raw.file
-    problems: list[Problem] = []
-    if spec.name == "skm_responses":
-        from innolab_analysis.data.headers import skm_column_mapping
-
-        mapping, clashes = skm_column_mapping(frame.columns)
-        problems += [Problem(p.message, file=file, column=p.column) for p in clashes]
-        if not clashes:
-            frame = frame.rename(columns={k: v for k, v in mapping.items() if k != v})
-    header = [str(c) for c in frame.columns]
-    for col in spec.columns:
-        if col.required and col.name not in frame.columns:
-            problems.append(_missing_column(col.name, header, spec, file))
-    converted: dict[str, pd.Series] = {}
-    for col in spec.columns:
-        if col.name not in frame.columns:
-            continue
-        values, found = convert_column(frame[col.name], col, file, raw.decimal)
-        problems += found
-        converted[col.name] = values
-    problems += _uniqueness(converted, spec, file, frame)
-    if spec.name == "innovations":
-        problems += _date_order(converted, file, frame)
-    extras = [c for c in frame.columns if c not in spec.names]
-    out = pd.DataFrame(converted, index=frame.index)
-    for c in extras:
-        out[c] = frame[c].copy()
-    return out.reset_index(drop=True), problems
-
-
-def _uniqueness(
-    converted: Mapping[str, pd.Series], spec: TableSpec, file: str, frame: pd.DataFrame
+def located_problems(
+    mask: pd.Series | np.ndarray,
+    values: pd.Series,
+    message: str,
+    locator: Locator,
+    *,
+    column: str | None,
+    allowed: str | None = None,
+    suffix: str = "",
 ) -> list[Problem]:
+    """:func:`rows_problem` for a stacked table: one problem per source holding such rows."""
+    mask = np.asarray(mask, dtype=bool)
+    out = []
+    for label, positions in locator.split(mask):
+        sub = np.zeros(len(mask), dtype=bool)
+        sub[positions] = True
+        out.append(
+            rows_problem(
+                sub,
+                values,
+                message,
+                file=Where(label, locator.rows),
+                column=column,
+                allowed=allowed,
+                suffix=suffix,
+            )
+        )
+    return out
+
+
+def check_table(frame: pd.DataFrame, spec: TableSpec, locator: Locator) -> list[Problem]:
+    """Checks on a whole (stacked) table: unique ids and keys, bounds by unit."""
+    problems = _uniqueness(frame, spec, locator)
+    if spec.name == "service_indicators":
+        problems += _unit_bounds(frame, locator)
+    return problems
+
+
+def _uniqueness(frame: pd.DataFrame, spec: TableSpec, locator: Locator) -> list[Problem]:
     problems = []
     checked: set[tuple[str, ...]] = set()
     for col in spec.columns:
-        if col.unique and col.name in converted:
-            values = converted[col.name]
-            dup = values.notna() & values.duplicated(keep=False)
+        if col.unique and col.name in frame.columns:
+            values = frame[col.name]
+            dup = (values.notna() & values.duplicated(keep=False)).to_numpy(dtype=bool)
             if dup.any():
                 n_ids = values[dup].nunique()
-                problems.append(
-                    rows_problem(
-                        dup,
-                        frame[col.name],
-                        f"{plural(n_ids, 'identifier')} occur{'s' if n_ids == 1 else ''} more "
-                        "than once ({n} rows); every value must be unique",
-                        file=file,
-                        column=col.name,
-                    )
+                problems += located_problems(
+                    dup,
+                    values,
+                    f"{plural(n_ids, 'identifier')} occur{'s' if n_ids == 1 else ''} more "
+                    "than once ({n} rows); every value must be unique",
+                    locator,
+                    column=col.name,
                 )
             checked.add((col.name,))
-    key = tuple(k for k in spec.key if k in converted)
-    if key and key not in checked and len(key) == len([k for k in spec.key if k in converted]):
-        keyframe = pd.DataFrame({k: converted[k] for k in key})
-        dup = keyframe.duplicated(keep=False)
+    key = tuple(k for k in spec.key if k in frame.columns)
+    if key and key not in checked and len(key) == len(spec.key):
+        keyframe = frame[list(key)]
+        dup = keyframe.duplicated(keep=False).to_numpy(dtype=bool)
         if dup.any():
             shown = (
                 keyframe.astype(object).apply(
@@ -588,15 +652,46 @@ def _uniqueness(
                 if dup.sum() <= 1000
                 else keyframe.iloc[:, 0]
             )
-            problems.append(
-                rows_problem(
-                    dup,
-                    shown,
-                    "{n} rows repeat the same (" + ", ".join(key) + "); each combination "
-                    "must appear once",
-                    file=file,
-                    column=None,
+            problems += located_problems(
+                dup,
+                shown,
+                "{n} rows repeat the same (" + ", ".join(key) + "); each combination "
+                "must appear once",
+                locator,
+                column=None,
+            )
+    return problems
+
+
+def _unit_bounds(frame: pd.DataFrame, locator: Locator) -> list[Problem]:
+    if not {"value", "unit"} <= set(frame.columns):
+        return []
+    problems = []
+    unit = frame["unit"].astype("str").str.strip().str.lower()
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    for name, (lo, hi) in UNIT_BOUNDS.items():
+        is_unit = unit.eq(name).fillna(False).to_numpy(dtype=bool)
+        bad = is_unit & (
+            ((value < lo).to_numpy(dtype=bool, na_value=False) if lo is not None else False)
+            | ((value > hi).to_numpy(dtype=bool, na_value=False) if hi is not None else False)
+        )
+        if bad.any():
+            if hi is None:
+                what = {"count": "a count", "days": "a number of days"}.get(name, "it")
+                message = (
+                    f"{{n}} value{{s}} in unit '{name}' {{is_are}} negative; {what} cannot be "
+                    "negative: correct the value or the unit"
                 )
+                allowed = f"{name}: ≥ {_fmt_bound(lo)}"
+            else:
+                message = (
+                    f"{{n}} value{{s}} in unit '{name}' {{is_are}} outside {_fmt_bound(lo)} to "
+                    f"{_fmt_bound(hi)}; a share lies between them (write 35 % as 0.35): correct "
+                    "the value or the unit"
+                )
+                allowed = f"{name}: from {_fmt_bound(lo)} to {_fmt_bound(hi)}"
+            problems += located_problems(
+                bad, frame["value"], message, locator, column="value", allowed=allowed
             )
     return problems
 
@@ -604,15 +699,18 @@ def _uniqueness(
 _STAGES = ("proposed_on", "trial_on", "launched_on", "discontinued_on")
 
 
-def _date_order(
-    converted: Mapping[str, pd.Series], file: str, frame: pd.DataFrame
-) -> list[Problem]:
+def date_order_problems(frame: pd.DataFrame, where: Where) -> list[Problem]:
+    """Innovation dates must follow proposed_on ≤ trial_on ≤ launched_on ≤ discontinued_on."""
     problems = []
-    present = [c for c in _STAGES if c in converted]
+    present = [c for c in _STAGES if c in frame.columns]
     order = " ≤ ".join(_STAGES)
     for i, early in enumerate(present):
         for late in present[i + 1 :]:
-            a, b = converted[early], converted[late]
+            a, b = frame[early], frame[late]
+            if not (
+                pd.api.types.is_datetime64_any_dtype(a) and pd.api.types.is_datetime64_any_dtype(b)
+            ):
+                continue
             wrong = (a.notna() & b.notna() & (b < a)).astype(bool)
             if wrong.any():
                 shown = (
@@ -630,7 +728,7 @@ def _date_order(
                         shown,
                         f"{{n}} row{{s}} {{is_are}} dated before {early}; the dates must follow "
                         f"{order}",
-                        file=file,
+                        file=where,
                         column=late,
                     )
                 )
@@ -641,8 +739,13 @@ def cross_check(
     frames: Mapping[str, pd.DataFrame],
     files: Mapping[str, str],
     tables: Mapping[str, TableSpec],
+    locators: Mapping[str, Locator] | None = None,
+    hint: Callable[[str, str, list], str] | None = None,
 ) -> list[Problem]:
-    """Check ``references`` between tables (agency ids, region codes)."""
+    """Check ``references`` between tables (agency ids, region codes).
+
+    ``hint(table, column, unknown values)`` adds how to fix it (a "did you mean").
+    """
     problems = []
     for name, spec in tables.items():
         if name not in frames:
@@ -655,22 +758,77 @@ def cross_check(
                 continue
             values = frames[name][col.name]
             known = set(frames[target_table][target_col].dropna())
-            missing = (values.notna() & ~values.isin(known)).astype(bool)
+            missing = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
             if missing.any():
                 ids = list(dict.fromkeys(values[missing].tolist()))
                 listed = ", ".join(repr(v) for v in ids[:10])
                 if len(ids) > 10:
                     listed += f" and {len(ids) - 10} more"
-                problems.append(
-                    rows_problem(
-                        missing,
-                        values,
-                        f"{plural(len(ids), 'id')} not found in {files[target_table]} "
-                        f"({target_col}): {listed}; add "
-                        f"{'it' if len(ids) == 1 else 'them'} to {files[target_table]} or "
-                        "correct the ids ({n} row{s})",
-                        file=files[name],
-                        column=col.name,
-                    )
+                message = (
+                    f"{plural(len(ids), 'id')} not found in {files[target_table]} "
+                    f"({target_col}): {listed}; add "
+                    f"{'it' if len(ids) == 1 else 'them'} to {files[target_table]} or "
+                    "correct the ids ({n} row{s})"
                 )
+                extra = hint(name, col.name, ids) if hint is not None else ""
+                if locators and name in locators:
+                    problems += located_problems(
+                        missing, values, message, locators[name], column=col.name, suffix=extra
+                    )
+                else:
+                    problems.append(
+                        rows_problem(
+                            missing,
+                            values,
+                            message,
+                            file=files[name],
+                            column=col.name,
+                            suffix=extra,
+                        )
+                    )
     return problems
+
+
+def missing_column(
+    col: str,
+    header: Sequence[str],
+    unused: Sequence[str],
+    file: str,
+    *,
+    table: str | None = None,
+    spec: ColumnSpec | None = None,
+) -> Problem:
+    """A required column the source lacks, with the source headers closest to it and the fix."""
+    from innolab_analysis.data.aliases import header_key
+
+    lowered = {header_key(h): h for h in unused}
+    close = difflib.get_close_matches(header_key(col), list(lowered), n=3, cutoff=0.5)
+    message = "required column is missing; the file has columns " + ", ".join(
+        repr(h) for h in header
+    )
+    if close and difflib.SequenceMatcher(None, header_key(col), close[0]).ratio() >= 0.8:
+        return Problem(
+            message + f"; '{lowered[close[0]]}' looks like a misspelling: rename it to '{col}'",
+            file=file,
+            column=col,
+        )
+    if table is None:
+        return Problem(message, file=file, column=col)
+    first = lowered[close[0]] if close else "<header>"
+    if close:
+        message += "; closest: " + ", ".join(repr(lowered[c]) for c in close)
+    message += (
+        f'; if a column holds it, write in sources.yaml: {table}: {{columns: {{"{first}": {col}}}}}'
+    )
+    if spec is not None and spec.allowed:
+        example = "{value: " + spec.allowed[0] + "}"
+        message += f"; if every row has the same value: {table}: {{derive: {{{col}: {example}}}}} (allowed: {', '.join(spec.allowed)})"
+    elif spec is not None and spec.dtype == "date":
+        message += (
+            f"; if another date stands for it: {table}: {{derive: {{{col}: {{from: <column>}}}}}}"
+        )
+    else:
+        message += (
+            f"; if every row has the same value: {table}: {{derive: {{{col}: {{value: …}}}}}}"
+        )
+    return Problem(message, file=file, column=col)

@@ -111,11 +111,11 @@ def _grid_from_path(path: Path) -> pd.DataFrame:
         raise DataValidationError(
             [Problem(f"this is not a CSV table but {kind or 'an empty file'}", file=path.name)]
         )
-    text, _ = _decode(data)
+    text, problem = _decode(data, path.name)
+    if problem is not None:
+        raise DataValidationError([problem])
     lines = [ln for ln in text.splitlines() if ln.strip()][:30]
-    sep = max(
-        (_sniff_separator(ln) for ln in lines), key=lambda s: max(ln.count(s) for ln in lines)
-    )
+    sep = _sniff_separator(lines)
     width = max(len(ln.split(sep)) for ln in lines) + 2
     return pd.read_csv(
         io.StringIO(text),

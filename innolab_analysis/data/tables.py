@@ -23,6 +23,7 @@ __all__ = [
     "REGION_KINDS",
     "SERVICE_INDICATORS",
     "TABLES",
+    "UNIT_BOUNDS",
     "ColumnSpec",
     "TableSpec",
 ]
@@ -91,6 +92,14 @@ SERVICE_INDICATORS: dict[str, str] = {
 }
 """Known service indicators and their units (other names are allowed and kept)."""
 
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "count": (0, None),
+    "days": (0, None),
+    "share": (0, 1),
+}
+"""Bounds of ``service_indicators.value`` by its ``unit``: counts and days are never
+negative, a share lies between 0 and 1 (other units are not bounded)."""
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -119,6 +128,16 @@ class ColumnSpec:
         ``"table.column"`` the values must exist in.
     source : str
         Regulation or source that defines the column.
+    fill_blank : bool
+        For a required column that may be blank: whether a source without the
+        column reads as all blank (reported). False for the columns a study
+        cannot do without (the SKM answers u1 … u9, an innovation's launch date):
+        those must be in the source or be derived explicitly.
+    private : bool
+        Personal data or free text (a respondent's age, sex, education): a
+        report may show it only as an aggregate, never row by row. Columns a
+        study's files hold beyond the data model are private too
+        (:attr:`~innolab_analysis.data.study.Study.private_columns`).
     """
 
     name: str
@@ -133,6 +152,8 @@ class ColumnSpec:
     unique: bool = False
     references: str | None = None
     source: str = ""
+    fill_blank: bool = True
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +198,14 @@ TABLES: dict[str, TableSpec] = {
         columns=(
             ColumnSpec("agency_id", "string", "Identifier of the unit.", unique=True),
             ColumnSpec("name", "string", "Official name of the unit."),
+            ColumnSpec(
+                "abbreviation",
+                "string",
+                "Abbreviation the unit is known by (Singkatan: Disdukcapil, Bappeda); SKM "
+                "exports and registers may name units by it.",
+                required=False,
+                nullable=True,
+            ),
             ColumnSpec(
                 "kind",
                 "category",
@@ -250,7 +279,11 @@ TABLES: dict[str, TableSpec] = {
             ColumnSpec("proposed_on", "date", "Date the innovation was proposed."),
             ColumnSpec("trial_on", "date", "Start of the trial (uji coba).", nullable=True),
             ColumnSpec(
-                "launched_on", "date", "Start of implementation (penerapan).", nullable=True
+                "launched_on",
+                "date",
+                "Start of implementation (penerapan).",
+                nullable=True,
+                fill_blank=False,
             ),
             ColumnSpec(
                 "discontinued_on", "date", "Date the innovation was stopped.", nullable=True
@@ -297,6 +330,7 @@ TABLES: dict[str, TableSpec] = {
                     max=4,
                     unit="score 1–4",
                     source=_SKM,
+                    fill_blank=False,
                 )
                 for i, label in enumerate(_SKM_ELEMENTS_2017, start=1)
             ),
@@ -329,6 +363,7 @@ TABLES: dict[str, TableSpec] = {
                 required=False,
                 nullable=True,
                 allowed=("L", "P"),
+                private=True,
             ),
             ColumnSpec(
                 "age",
@@ -339,8 +374,26 @@ TABLES: dict[str, TableSpec] = {
                 min=10,
                 max=110,
                 unit="years",
+                private=True,
             ),
-            ColumnSpec("education", "string", "Highest education.", required=False, nullable=True),
+            ColumnSpec(
+                "age_band",
+                "string",
+                "Age band of the respondent when the form asks for a band, not the age "
+                "(20–29, <20, >60).",
+                required=False,
+                nullable=True,
+                unit="years",
+                private=True,
+            ),
+            ColumnSpec(
+                "education",
+                "string",
+                "Highest education (SD, SMP, SMA, D1–D4, S1–S3, or as written).",
+                required=False,
+                nullable=True,
+                private=True,
+            ),
         ),
     ),
     "service_indicators": TableSpec(

@@ -323,7 +323,6 @@ COMPARISON_NOTEBOOKS: tuple[str, ...] = ("city_comparison",)
 """Notebooks that run only from a ``kind: comparison`` parameter file."""
 
 _IMPACT_OUTCOME_TABLE = {"ikm": "skm_responses", "processing_days": "service_indicators"}
-_TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
 class _StudyModel(BaseModel):
@@ -603,7 +602,9 @@ def _suggest(key: str, known: list[str], noun: str = "keys") -> str:
 
 
 # ----------------------------------------------------------------------------- validation
-def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) -> StudyConfig:
+def load_params(
+    path: str | Path, *, notebooks_dir: str | Path | None = None, check_data: bool = True
+) -> StudyConfig:
     """Read and validate a study parameter file before any kernel starts.
 
     Every problem is collected — unknown keys (with a "did you mean"),
@@ -617,6 +618,10 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
     notebooks_dir : str or Path, optional
         Folder of the study notebooks; when given, a notebook listed in the
         file whose ``.ipynb`` is missing is a problem too.
+    check_data : bool
+        Also load the data the notebooks read and list its problems
+        (:func:`innolab_analysis.data.check.check_data`); ``False`` checks
+        the parameters only (``innolab validate --no-data``).
 
     Returns
     -------
@@ -744,8 +749,9 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
         if params is not None:
             validated[nb] = params
 
-    if problems:
-        raise ParamsError(sorted(problems, key=lambda p: p.line or 0))
+    data_problems = _data_problems(validated, raw, name, line_of) if check_data else []
+    if problems or data_problems:
+        raise ParamsError(sorted(problems, key=lambda p: p.line or 0) + data_problems)
     return StudyConfig(
         study=top["study"],
         title=top.get("title") or top["study"],
@@ -754,6 +760,24 @@ def load_params(path: str | Path, *, notebooks_dir: str | Path | None = None) ->
         path=path,
         notebooks={nb: validated[nb] for nb in NOTEBOOK_MODELS if nb in validated},
     )
+
+
+def _data_problems(validated, raw, name, line_of) -> list[Problem]:
+    """The data layer's check of every data folder the notebooks read (same messages as run)."""
+    from innolab_analysis.data.check import DataNeed, check_data
+
+    needs = []
+    for nb, params in validated.items():
+        if "data_dir" not in type(params).model_fields:
+            continue
+        block = raw["notebooks"].get(nb) or {}
+        key = ("notebooks", nb, "start_year") if "start_year" in block else ("start_year",)
+        years = (params.start_year, params.end_year) if nb == "service_quality" else None
+        tables = list(NOTEBOOK_TABLES[nb])
+        if isinstance(params, InnovationImpactParams):
+            tables.append(_IMPACT_OUTCOME_TABLE[params.outcome])
+        needs.append(DataNeed(nb, Path(params.data_dir), years, key, tuple(tables)))
+    return check_data(needs, params_file=name, line_of=line_of)
 
 
 def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
@@ -855,8 +879,10 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
         tables = list(NOTEBOOK_TABLES[nb])
         if isinstance(params, InnovationImpactParams) and "outcome" not in invalid:
             tables.append(_IMPACT_OUTCOME_TABLE[params.outcome])
+        from innolab_analysis.data.sources import available_tables
+
         folder = Path(params.data_dir)
-        present = {p.name.split(".")[0] for p in folder.iterdir() if p.suffix in _TABLE_SUFFIXES}
+        present = available_tables(folder)
         missing = [t for t in tables if t not in present]
         if missing:
             add(

@@ -104,17 +104,23 @@ def exit_code(runs: Iterable[NotebookRun]) -> int:
 
 
 def validate_all(
-    params_files: Sequence[str | Path], *, notebooks_dir: str | Path | None = None
+    params_files: Sequence[str | Path],
+    *,
+    notebooks_dir: str | Path | None = None,
+    check_data: bool = True,
 ) -> list[StudyConfig]:
     """Validate every parameter file; raise one :class:`ParamsError` with all problems.
 
     Also refuses two files that claim the same study id (they would write to
-    the same folder).
+    the same folder). ``check_data=False`` checks the parameters only, not the
+    data they name (``innolab validate --no-data``).
     """
     configs, problems = [], []
     for f in params_files:
         try:
-            configs.append(load_params(f, notebooks_dir=notebooks_dir or NOTEBOOKS_DIR))
+            configs.append(
+                load_params(f, notebooks_dir=notebooks_dir or NOTEBOOKS_DIR, check_data=check_data)
+            )
         except ParamsError as exc:
             problems += exc.problems
     seen: dict[str, Path] = {}

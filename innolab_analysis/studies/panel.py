@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis.data.tables import SERVICE_INDICATORS
-from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.errors import DataValidationError, EstimationError, InnolabError, Problem
 from innolab_analysis.options import Frequency
 
-__all__ = ["Frequency", "agency_panel", "period_start"]
+__all__ = ["Frequency", "agency_panel", "comparison_problem", "period_start"]
 
 
 _MONTHS = {"semester": 6, "year": 12}
@@ -108,6 +108,7 @@ def agency_panel(
     outcomes: str | Sequence[str] = ("ikm",),
     start: Any = None,
     end: Any = None,
+    require_comparison: bool = True,
 ) -> pd.DataFrame:
     """Build the agency × period panel with outcomes, treatment cohorts and readiness.
 
@@ -128,6 +129,12 @@ def agency_panel(
     start, end : date-like, optional
         First and last period (any date inside them). Default: the first and
         last period with SKM responses or service indicators.
+    require_comparison : bool
+        Refuse a panel no comparison design can use, saying why and what would
+        make one (:func:`comparison_problem`): one agency only, every launch
+        before the first period (always treated, no pre-period), or every
+        agency launching in the same period with none left untreated. ``False``
+        builds it anyway (e.g. for an interrupted time series of one agency).
 
     Returns
     -------
@@ -148,6 +155,8 @@ def agency_panel(
     ------
     InnolabError
         Unknown ``frequency``; a required table is missing; ``start`` after ``end``.
+    EstimationError
+        With ``require_comparison``, when no comparison is possible (see above).
     DataValidationError
         Outcomes not in the data; innovations discontinued before launch;
         SKM responses or indicators dated before their agency existed.
@@ -335,6 +344,10 @@ def agency_panel(
     event = (panel["period_index"] - launch_index).astype("Int64")
     panel["event_time"] = event.where(in_window.to_numpy(dtype=bool), pd.NA)
     panel["always_treated"] = always.to_numpy()
+    if require_comparison:
+        why = comparison_problem(panel, frequency)
+        if why is not None:
+            raise EstimationError(why)
 
     p_end = panel["period"].map(lambda p: _shift(p, months) - pd.Timedelta(days=1))
     active = np.zeros(len(panel), dtype=bool)
@@ -448,3 +461,63 @@ def agency_panel(
     panel.columns.name = None
     panel.attrs["notes"] = notes
     return panel
+
+
+def comparison_problem(panel: pd.DataFrame, frequency: Frequency = "semester") -> str | None:
+    """Why a panel offers no comparison for an impact design, and what would make one; else None.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        From :func:`agency_panel` (``agency_id``, ``period``, ``cohort``,
+        ``always_treated``, ``first_launch``).
+    frequency : {"semester", "year"}
+        For the period labels of the message.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"agency_id": ["A", "A"], "period": pd.to_datetime(["2019-01-01",
+    ...     "2019-07-01"]), "cohort": [2, 2], "always_treated": [False, False],
+    ...     "first_launch": pd.to_datetime(["2019-08-01"] * 2)})
+    >>> print(comparison_problem(p))
+    no comparison group: the panel has one agency only (A); a comparison needs other agencies observed over the same periods — agencies that never innovated, or innovated later — so add them (agencies and their SKM responses or indicators), or study A alone with an interrupted time series (agency_panel(..., require_comparison=False))
+    """
+    from innolab_analysis.l10n import period as label
+
+    agencies = panel.drop_duplicates("agency_id")
+    if agencies.empty:
+        return None
+    if len(agencies) == 1:
+        only = agencies["agency_id"].iloc[0]
+        return (
+            f"no comparison group: the panel has one agency only ({only}); a comparison needs "
+            "other agencies observed over the same periods — agencies that never innovated, or "
+            "innovated later — so add them (agencies and their SKM responses or indicators), or "
+            f"study {only} alone with an interrupted time series "
+            "(agency_panel(..., require_comparison=False))"
+        )
+    launched = agencies[agencies["first_launch"].notna()]
+    first = label(panel["period"].min(), frequency)
+    if len(launched) and launched["always_treated"].all():
+        earliest = pd.Timestamp(launched["first_launch"].min()).date()
+        latest = pd.Timestamp(launched["first_launch"].max()).date()
+        return (
+            f"always treated: every innovation was launched before the first period of the data "
+            f"({first}; launches from {earliest} to {latest}), so no agency has a period before "
+            "its innovation and no effect can be estimated; add SKM responses or indicators from "
+            f"before {earliest}, or study innovations launched after {first}"
+        )
+    inside = agencies[~agencies["always_treated"]]
+    cohorts = set(inside["cohort"])
+    if len(cohorts) == 1 and 0 not in cohorts:
+        when = label(
+            inside["first_launch"].map(lambda d: period_start(d, frequency)).iloc[0], frequency
+        )
+        return (
+            f"no comparison group: all {len(inside)} agencies launched their first innovation in "
+            f"the same period ({when}) and none stayed without one, so after {when} nothing "
+            "untreated is left to compare with; a comparison needs agencies that never innovated "
+            "or innovated later: add them (with their SKM responses or indicators), or study "
+            "each agency with an interrupted time series"
+        )
+    return None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+# the export builders (tests/data/exports.py) are imported by the tests as `exports`
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 AGENCIES = pd.DataFrame(
     {

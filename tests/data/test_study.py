@@ -35,7 +35,8 @@ def test_valid_csv_study_types_and_values(study_dir):
     assert study.tables == TABLE_NAMES
     assert study.files["agencies"] == study_dir / "agencies.csv"
     ag = study.agencies
-    assert list(ag.columns) == list(TABLES["agencies"].names)
+    # every declared column but the optional one the file lacks (abbreviation), in declared order
+    assert list(ag.columns) == [c for c in TABLES["agencies"].names if c != "abbreviation"]
     assert str(ag["agency_id"].dtype) == "str"
     assert list(ag["kind"].cat.categories) == list(TABLES["agencies"].column("kind").allowed)
     assert ag["kind"].tolist() == ["dinas", "rsud", "kecamatan"]
@@ -83,8 +84,8 @@ def test_absent_tables_are_none(tmp_path, valid_tables, write_study):
         study.table("regions")
     assert _message(excinfo) == (
         "1 problem(s) in the input data:\n"
-        f"  - the study has no table 'regions'; add regions.csv (or .parquet/.xlsx) to {folder}; "
-        "allowed: agencies"
+        f"  - the study has no table 'regions'; add regions.csv (or .parquet/.xlsx) to {folder}, "
+        "or name its file in sources.yaml; allowed: agencies"
     )
 
 
@@ -147,17 +148,18 @@ def test_read_table_infers_the_table_from_the_file_name(study_dir):
 
 
 def test_read_table_reports_with_the_same_messages(tmp_path):
+    # 'cluster' may be blank, so a file without it reads as blank (reported by load_study)
     path = tmp_path / "agencies.csv"
     path.write_text("agency_id,name,kind,city\nA1,Dinas,dinass,Kota Mojokerto\n")
     with pytest.raises(DataValidationError) as excinfo:
         read_table(path)
     assert _message(excinfo) == (
-        "2 problem(s) in agencies.csv (table 'agencies'):\n"
-        "  - agencies.csv, column 'cluster': required column is missing; the file has columns "
-        "'agency_id', 'name', 'kind', 'city'\n"
+        "1 problem(s) in agencies.csv (table 'agencies'):\n"
         "  - agencies.csv, column 'kind': 1 value is not allowed (did you mean 'dinass' → "
-        "'dinas'?) [row 2 ('dinass')]; allowed: dinas, badan, kantor, inspektorat, sekretariat, "
-        "satpol_pp, bagian, kecamatan, kelurahan, rsud, puskesmas, upt, blud, lainnya"
+        "'dinas'?); to map them, write in sources.yaml: agencies: {values: {kind: "
+        "{\"dinass\": dinas}}} [row 2 ('dinass')]; allowed: dinas, badan, kantor, inspektorat, "
+        "sekretariat, satpol_pp, bagian, kecamatan, kelurahan, rsud, puskesmas, upt, blud, "
+        "lainnya"
     )
 
 
@@ -177,10 +179,11 @@ def test_missing_column_names_the_file_columns_and_the_likely_typo(
 
 
 def test_skm_answers_out_of_scale_or_text(tmp_path, valid_tables, write_study):
+    # with the data model's own header (u1), a 0 is out of range, not a missing answer
     skm = valid_tables["skm_responses"]
     skm.loc[0, "u1"] = "0"
     skm.loc[2, "u1"] = "5"
-    skm.loc[3, "u4"] = "baik"
+    skm.loc[3, "u4"] = "lumayan"
     folder = write_study(
         tmp_path / "s", {"agencies": valid_tables["agencies"], "skm_responses": skm}
     )
@@ -190,8 +193,10 @@ def test_skm_answers_out_of_scale_or_text(tmp_path, valid_tables, write_study):
         f"2 problem(s) in study '{folder}':\n"
         "  - skm_responses.csv, column 'u1': 2 values are out of range [row 2 ('0'), "
         "row 4 ('5')]; allowed: whole numbers from 1 to 4, or blank\n"
-        "  - skm_responses.csv, column 'u4': 1 value cannot be read as a number "
-        "[row 5 ('baik')]; allowed: whole numbers from 1 to 4, or blank"
+        "  - skm_responses.csv, column 'u4': 1 value is not an answer of u4 (Biaya/Tarif); "
+        'to map them, write in sources.yaml: skm_responses: {values: {u4: {"lumayan": <1–4>}}} '
+        "[row 5 ('lumayan')]; allowed: 1–4, or the labels Sangat mahal = 1, Cukup mahal = 2, "
+        "Murah = 3, Gratis = 4"
     )
     assert excinfo.value.rows == (2, 4, 5)
     assert excinfo.value.file == "skm_responses.csv"
@@ -229,8 +234,9 @@ def test_date_that_does_not_parse(tmp_path, valid_tables, write_study):
     )
     assert _one_problem(folder) == (
         "skm_responses.csv, column 'survey_date': 2 values cannot be read as a date "
-        "[row 3 ('31/02/2024'), row 4 ('kemarin')]; allowed: ISO dates (2024-03-31) or "
-        "day/month/year (31/03/2024)"
+        "[row 3 ('31/02/2024'), row 4 ('kemarin')]; allowed: ISO dates (2024-03-31), "
+        "day/month/year (31/03/2024), either with a time of day (31/03/2024 10:59:47), or "
+        "written out (17 Agustus 2020)"
     )
 
 
@@ -258,8 +264,9 @@ def test_month_day_year_dates_are_refused(tmp_path, valid_tables, write_study):
     assert _one_problem(folder) == (
         "skm_responses.csv, column 'survey_date': dates are written month/day/year (US order), "
         "so dates such as 03/04/2024 cannot be read safely; re-export the column as ISO dates "
-        "(2024-03-31) [row 3 ('03/25/2024')]; allowed: ISO dates (2024-03-31) or day/month/year "
-        "(31/03/2024)"
+        "(2024-03-31), or write date_order: mdy for this source in sources.yaml "
+        "[row 3 ('03/25/2024')]; allowed: ISO dates (2024-03-31), day/month/year (31/03/2024), "
+        "either with a time of day (31/03/2024 10:59:47), or written out (17 Agustus 2020)"
     )
 
 
@@ -272,8 +279,9 @@ def test_agency_not_in_agencies(tmp_path, valid_tables, write_study):
     )
     assert _one_problem(folder) == (
         "skm_responses.csv, column 'agency_id': 1 id not found in agencies.csv (agency_id): "
-        "'DINKES'; add it to agencies.csv or correct the ids (2 rows) [row 3 ('DINKES'), "
-        "row 5 ('DINKES')]"
+        "'DINKES'; add it to agencies.csv or correct the ids (2 rows); or map them in "
+        'sources.yaml: skm_responses: {values: {agency_id: {"DINKES": <agency_id>}}} '
+        "[row 3 ('DINKES'), row 5 ('DINKES')]"
     )
 
 

@@ -85,15 +85,14 @@ def write_tiny_notebook(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_setup(tmp_path_factory):
+def tiny_setup(tmp_path_factory, write_tiny_tables):
     """(notebooks_dir, data_dir, make_params) for the fast stand-in notebook."""
     root = tmp_path_factory.mktemp("tiny")
     nb_dir = root / "notebooks"
     write_tiny_notebook(nb_dir)
     data = root / "data"
     data.mkdir()
-    for table in ("agencies", "skm_responses"):
-        (data / f"{table}.csv").write_text("x\n1\n")
+    write_tiny_tables(data, ("agencies", "skm_responses"))
 
     def make_params(folder: Path, study: str = "tiny", **params) -> Path:
         body = {

@@ -23,12 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def study_dir(tmp_path, monkeypatch):
+def study_dir(tmp_path, monkeypatch, write_tiny_tables):
     """A folder with demo-like table files; the working directory, so messages show short paths."""
     data = tmp_path / "data"
     data.mkdir()
-    for table in ("agencies", "skm_responses", "innovations", "regions"):
-        (data / f"{table}.csv").write_text("x\n1\n")
+    write_tiny_tables(data, ("agencies", "skm_responses", "innovations", "regions"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
