@@ -76,6 +76,7 @@ __getattr__, __dir__, __all__ = attach(
         "interrupted_time_series": ".estimators.its",
         "synthetic_control": ".estimators.synth",
         "minimum_detectable_effect": ".estimators.power",
+        "sun_abraham": ".estimators.sun_abraham",
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",

@@ -20,6 +20,11 @@ from __future__ import annotations
 from typing import Literal
 
 __all__ = [
+    "EventControlGroup",
+    "HonestRestriction",
+    "HonestMethod",
+    "HonestTarget",
+    "AdjustMethod",
     "AggregationKind",
     "BasePeriod",
     "Boundary",
@@ -233,3 +238,19 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- event-study estimators and sensitivity (Sun–Abraham, imputation, HonestDiD, pre-trend power)
+EventControlGroup = Literal["never_treated", "last_treated"]
+"""Control cohort of the Sun–Abraham interaction-weighted event study."""
+
+HonestRestriction = Literal["relative_magnitude", "smoothness"]
+"""Restriction on post-period violations of parallel trends (Rambachan & Roth 2023)."""
+
+HonestMethod = Literal["C-LF", "conditional", "FLCI"]
+"""Robust confidence set of HonestDiD: conditional-least-favourable hybrid, conditional (ARP) or FLCI."""
+
+HonestTarget = Literal["first", "average"]
+"""Named targets of honest_did: the first post period (e=0) or the average of the post periods."""
+
+AdjustMethod = Literal["holm", "fdr_bh", "bonferroni"]
+"""Multiple-testing adjustments of a summary table's p-values."""

@@ -26,5 +26,6 @@ __getattr__, __dir__, __all__ = attach(
         "newey_west_lags": ".its",
         "synthetic_control": ".synth",
         "minimum_detectable_effect": ".power",
+        "sun_abraham": ".sun_abraham",
     },
 )
