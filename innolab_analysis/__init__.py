@@ -77,6 +77,7 @@ __getattr__, __dir__, __all__ = attach(
         "synthetic_control": ".estimators.synth",
         "minimum_detectable_effect": ".estimators.power",
         "sun_abraham": ".estimators.sun_abraham",
+        "imputation_did": ".estimators.imputation",
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",

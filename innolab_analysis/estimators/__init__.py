@@ -27,5 +27,6 @@ __getattr__, __dir__, __all__ = attach(
         "synthetic_control": ".synth",
         "minimum_detectable_effect": ".power",
         "sun_abraham": ".sun_abraham",
+        "imputation_did": ".imputation",
     },
 )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CohortEffects", "cohort_period_effects"]
+__all__ = ["CohortEffects", "cohort_period_effects", "schur_inverse"]
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,35 @@ def cohort_period_effects(Y: np.ndarray) -> CohortEffects:
     P_obs = np.zeros_like(Z)
     P_obs[ok_i] = obs[ok_i] / n_i[ok_i, None]
     schur = np.diag(n_at.astype(float)) - P_obs.T @ obs.astype(float)
-    P = np.linalg.pinv(schur, hermitian=True)
+    P = schur_inverse(schur, n_at > 0)
     c = P @ ydm.sum(0)
     cbar = np.zeros(n)
     cbar[ok_i] = (np.where(obs, c[None, :], 0.0)[ok_i]).sum(1) / n_i[ok_i]
     resid = np.where(obs, ydm - (c[None, :] - cbar[:, None]), 0.0)
     effects = np.where(n_at > 0, c, np.nan)
     return CohortEffects(effects, resid @ P, resid, n_at)
+
+
+def schur_inverse(schur: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """A generalised inverse of the period-effect normal equations ``schur``.
+
+    The matrix is singular (period effects are identified up to a constant):
+    on the observed periods, ``inv(S + 11'/T)`` is a generalised inverse when the
+    panel is connected (checked: ``S P S = S``); otherwise the Moore–Penrose
+    inverse with a relative cutoff of 1e-10. Unobserved periods get zeros.
+    """
+    idx = np.flatnonzero(observed)
+    S = schur[np.ix_(idx, idx)]
+    k = len(idx)
+    P = np.zeros_like(schur)
+    if k == 0:
+        return P
+    try:
+        sub = np.linalg.inv(S + np.full((k, k), 1.0 / k))
+        ok = np.allclose(S @ sub @ S, S, atol=1e-9 * max(1.0, float(np.abs(S).max())))
+    except np.linalg.LinAlgError:
+        ok = False
+    if not ok:
+        sub = np.linalg.pinv(S, rcond=1e-10, hermitian=True)
+    P[np.ix_(idx, idx)] = sub
+    return P

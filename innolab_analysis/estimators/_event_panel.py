@@ -42,6 +42,7 @@ class EventPanel:
     time_labels: dict[int, Any] | None
     n_obs: int
     cluster_name: str
+    units: np.ndarray
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -159,5 +160,6 @@ def prepare_event_panel(
         time_labels=prep.time_labels,
         n_obs=prep.n_obs,
         cluster_name=cluster or unit,
+        units=prep.units,
         diagnostics=diags + list(prep.diagnostics),
     )

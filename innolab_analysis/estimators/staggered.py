@@ -407,6 +407,7 @@ class _Prepared:
     y: np.ndarray | None = None  # RCS
     tidx: np.ndarray | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    units: np.ndarray | None = None  # panel: the unit label of each row of Y
 
 
 def _prepare(
@@ -671,6 +672,7 @@ def _prepare(
             Y=Y,
             X=X,
             diagnostics=diags,
+            units=np.asarray(uniq_units, dtype=object)[keep_unit],
         )
     # repeated cross-sections: each row is an observation, clustered by unit (or cluster)
     y = y_all[row_keep]

@@ -83,6 +83,7 @@ CASES = [
     ("event_study", "event_study", _panel, {**PANEL, "cohort": "cohort", "leads": 2, "lags": 2}),
     ("staggered", "staggered_did", _panel, {**PANEL, "cohort": "cohort"}),
     ("sun_abraham", "sun_abraham", _panel, {**PANEL, "cohort": "cohort"}),
+    ("imputation", "imputation_did", _panel, {**PANEL, "cohort": "cohort"}),
     (
         "synth",
         "synthetic_control",
@@ -178,6 +179,7 @@ def test_result_contract(case):
         "event_study",
         "sun_abraham",
         "_cohort_fe",
+        "imputation",
     ],
 )
 def test_docstring_examples_run(module):
