@@ -78,6 +78,7 @@ __getattr__, __dir__, __all__ = attach(
         "minimum_detectable_effect": ".estimators.power",
         "sun_abraham": ".estimators.sun_abraham",
         "imputation_did": ".estimators.imputation",
+        "honest_did": ".estimators.honest",
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",

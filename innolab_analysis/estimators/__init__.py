@@ -28,5 +28,6 @@ __getattr__, __dir__, __all__ = attach(
         "minimum_detectable_effect": ".power",
         "sun_abraham": ".sun_abraham",
         "imputation_did": ".imputation",
+        "honest_did": ".honest",
     },
 )
