@@ -79,6 +79,9 @@ __getattr__, __dir__, __all__ = attach(
         "sun_abraham": ".estimators.sun_abraham",
         "imputation_did": ".estimators.imputation",
         "honest_did": ".estimators.honest",
+        "pretrend_power": ".estimators.pretrend",
+        "adjust_pvalues": ".estimators.multiple_testing",
+        "romano_wolf": ".estimators.multiple_testing",
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",

@@ -29,5 +29,8 @@ __getattr__, __dir__, __all__ = attach(
         "sun_abraham": ".sun_abraham",
         "imputation_did": ".imputation",
         "honest_did": ".honest",
+        "pretrend_power": ".pretrend",
+        "adjust_pvalues": ".multiple_testing",
+        "romano_wolf": ".multiple_testing",
     },
 )

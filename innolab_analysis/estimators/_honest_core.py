@@ -281,7 +281,7 @@ def flci(beta, sigma, n_pre, n_post, l_vec, m, alpha) -> tuple[float, float, np.
         return sd * _folded(1 - alpha, bias / sd)[0] / scale
 
     def grad(x):
-        U, w = x[:K], x[K:]
+        w = x[K:]
         bias, sd = parts(x)
         q, dq = _folded(1 - alpha, bias / sd)
         lp = D @ w
