@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks._harness import ROOT, max_abs_diff, measure, render
 
-WORKLOADS = ["skm", "staggered", "twfe", "synth", "study", "national"]
+WORKLOADS = ["skm", "staggered", "twfe", "synth", "study", "national", "event"]
 
 
 def _machine() -> str:

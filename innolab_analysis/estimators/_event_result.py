@@ -22,6 +22,7 @@ from innolab_analysis.estimators._result import Diagnostic, EffectResult
 
 __all__ = [
     "EventTimeResult",
+    "headline_text",
     "event_diagnostics",
     "event_terms_of",
     "vcov_frame",
@@ -102,6 +103,29 @@ class EventTimeResult(EffectResult):
         from innolab_analysis.display import localise_axis
 
         localise_axis(ax, language, decimals=2)
+
+
+def headline_text(key: str, head, level: float, *, extra=None, **values) -> l10n.Bilingual:
+    """Catalog sentence ``key`` on the headline row ``head`` (estimate, CI, p), then whether the CI excludes zero.
+
+    ``extra`` is an optional catalog key (with its values) appended as a third sentence.
+    """
+    lo, hi = float(head["ci_lower"]), float(head["ci_upper"])
+    zero = "ci_excludes_zero" if lo > 0 or hi < 0 else "ci_includes_zero"
+    texts = {}
+    for lang in ("id", "en"):
+        vals = {k: (v[lang] if isinstance(v, l10n.Bilingual) else v) for k, v in values.items()}
+        parts = [
+            l10n.tr(
+                key, lang, estimate=float(head["estimate"]), lower=lo, upper=hi,
+                p=float(head["p_value"]), pct=int(round(level * 100)), **vals,
+            ),
+            l10n.tr(f"estimators_event.{zero}", lang),
+        ]  # fmt: skip
+        if extra is not None:
+            parts.append(l10n.tr(extra[0], lang, **extra[1]))
+        texts[lang] = " ".join(parts)
+    return l10n.Bilingual(**texts)
 
 
 def event_diagnostics(

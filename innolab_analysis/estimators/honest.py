@@ -137,6 +137,7 @@ def honest_did(
     estimator: str | None = None,
     level: float = 0.95,
     seed: int = 0,
+    breakdown: bool = True,
 ) -> HonestResult:
     """Robust confidence sets under relative-magnitude or smoothness restrictions (Rambachan & Roth 2023).
 
@@ -161,6 +162,9 @@ def honest_did(
         Confidence level, in (0, 1).
     seed : int
         Seed of the least-favourable critical value's simulation.
+    breakdown : bool
+        Search the breakdown value (a bisection over ``m``; False skips it and
+        reports NaN, e.g. in simulations).
 
     Returns
     -------
@@ -252,7 +256,7 @@ def honest_did(
         diags.append(
             Diagnostic("open_interval", "warning", l10n.bilingual("estimators_event.honest_open"))
         )
-    breakdown = solver.breakdown(orig)
+    breakdown_value = solver.breakdown(orig) if breakdown else float("nan")
     p_orig = float(2 * stats.norm.sf(abs(theta / sd_theta)))
     m_name = "Mbar" if restriction == "relative_magnitude" else "M"
     terms = pd.DataFrame(
@@ -270,7 +274,7 @@ def honest_did(
                 l10n.bilingual("estimators_event.few_pre_periods", count=n_pre, threshold=3),
             )
         )  # fmt: skip
-    text = _text(theta, orig, breakdown, restriction, level, result.outcome)
+    text = _text(theta, orig, breakdown_value, restriction, level, result.outcome)
     se_type = (
         f"original: normal, SE from the event-study covariance ({source}); robust sets: "
         + (
@@ -304,7 +308,7 @@ def honest_did(
         restriction=restriction,
         robust_method=method,
         robust=robust,
-        breakdown=breakdown,
+        breakdown=breakdown_value,
         l_vec=l_vec,
         n_pre=n_pre,
         n_post=n_post,
@@ -422,6 +426,8 @@ def _text(theta, orig, breakdown, restriction, level, outcome) -> l10n.Bilingual
     sign = "positive" if theta > 0 else "negative"
     if orig[0] <= 0 <= orig[1]:
         key = "honest_no_conclusion"
+    elif np.isnan(breakdown):
+        key = "honest_not_searched"
     elif not np.isfinite(breakdown):
         key = f"honest_{kind}_always_{sign}"
     else:

@@ -33,6 +33,7 @@ from innolab_analysis.estimators._event_panel import EventPanel, check_level, pr
 from innolab_analysis.estimators._event_result import (
     EventTimeResult,
     event_diagnostics,
+    headline_text,
     vcov_frame,
 )
 from innolab_analysis.estimators._linear import demean, ols
@@ -350,42 +351,16 @@ def imputation_did(
         + f"{panel.cluster_name}, t(G−1)"
     )
     h0 = head.iloc[0]
-    text = l10n.Bilingual(
-        **{
-            lang: l10n.tr(
-                "estimators_event.imp_text",
-                lang,
-                outcome=outcome,
-                estimate=float(h0["estimate"]),
-                lower=float(h0["ci_lower"]),
-                upper=float(h0["ci_upper"]),
-                p=float(h0["p_value"]),
-                pct=int(round(level * 100)),
-                n_cells=int(fs.treated.sum()),
-                n_units=int(fs.treated.any(1).sum()),
-            )
-            + " "
-            + l10n.tr(
-                "estimators_event.ci_excludes_zero"
-                if h0["ci_lower"] > 0 or h0["ci_upper"] < 0
-                else "estimators_event.ci_includes_zero",
-                lang,
-            )
-            + (
-                " "
-                + l10n.tr(
-                    "estimators_event.imp_pretrend",
-                    lang,
-                    df=pretrend.df,
-                    statistic=pretrend.statistic,
-                    p=pretrend.p_value,
-                )
-                if pretrend is not None
-                else ""
-            )
-            for lang in ("id", "en")
-        }
-    )
+    text = headline_text(
+        "estimators_event.imp_text", h0, level, outcome=outcome,
+        n_cells=int(fs.treated.sum()), n_units=int(fs.treated.any(1).sum()),
+        extra=None
+        if pretrend is None
+        else (
+            "estimators_event.imp_pretrend",
+            {"df": pretrend.df, "statistic": pretrend.statistic, "p": pretrend.p_value},
+        ),
+    )  # fmt: skip
     return ImputationResult.from_terms(
         terms,
         method="imputation_did",

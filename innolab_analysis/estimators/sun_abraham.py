@@ -43,6 +43,7 @@ from innolab_analysis.estimators._event_panel import check_level, prepare_event_
 from innolab_analysis.estimators._event_result import (
     EventTimeResult,
     event_diagnostics,
+    headline_text,
     vcov_frame,
 )
 from innolab_analysis.estimators._result import Diagnostic
@@ -292,32 +293,11 @@ def sun_abraham(
         "treated as known"
     )
     h = head.iloc[0]
-    control_text = l10n.bilingual(f"estimators_event.control_{control_group}")
-    text = l10n.Bilingual(
-        **{
-            lang: l10n.tr(
-                "estimators_event.sa_text",
-                lang,
-                outcome=outcome,
-                estimate=float(h["estimate"]),
-                lower=float(h["ci_lower"]),
-                upper=float(h["ci_upper"]),
-                p=float(h["p_value"]),
-                pct=int(round(level * 100)),
-                n_post=int(post.sum()),
-                n_cohorts=len(np.unique(cell_df["cohort"])),
-                control=control_text[lang],
-            )
-            + " "
-            + l10n.tr(
-                "estimators_event.ci_excludes_zero"
-                if h["ci_lower"] > 0 or h["ci_upper"] < 0
-                else "estimators_event.ci_includes_zero",
-                lang,
-            )
-            for lang in ("id", "en")
-        }
-    )
+    text = headline_text(
+        "estimators_event.sa_text", h, level, outcome=outcome, n_post=int(post.sum()),
+        n_cohorts=len(np.unique(cell_df["cohort"])),
+        control=l10n.bilingual(f"estimators_event.control_{control_group}"),
+    )  # fmt: skip
     return SunAbrahamResult.from_terms(
         terms,
         method="sun_abraham",

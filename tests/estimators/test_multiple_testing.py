@@ -79,3 +79,29 @@ def test_romano_wolf_on_the_staggered_bootstrap():
     assert (rw["p_romano_wolf"][~post] > 0.05).all()
     with pytest.raises(ParamsError, match="needs its multiplier bootstrap"):
         romano_wolf(staggered_did(df, outcome="y", unit="unit", time="time", cohort="cohort"))
+
+
+def _published_stepdown(t_abs, t_boot):
+    """Romano & Wolf (2005) Algorithm 4.1 with Clarke, Romano & Wolf's (2020) (count+1)/(B+1), as loops."""
+    B, K = t_boot.shape
+    order = sorted(range(K), key=lambda k: -t_abs[k])
+    p = {}
+    prev = 0.0
+    for rank, k in enumerate(order):
+        remaining = order[rank:]
+        count = sum(max(t_boot[b, j] for j in remaining) >= t_abs[k] for b in range(B))
+        prev = max(prev, min(1.0, (count + 1) / (B + 1)))
+        p[k] = prev
+    return np.array([p[k] for k in range(K)])
+
+
+def test_romano_wolf_follows_the_published_algorithm():
+    rng = np.random.default_rng(11)
+    K, B = 5, 400
+    est = np.array([0.3, -0.25, 0.05, 0.4, 0.12])
+    dev = rng.normal(0, 0.1, size=(B, K)) + rng.normal(0, 0.08, size=(B, 1))
+    se = dev.std(0, ddof=1)
+    ours = romano_wolf(est, dev + est, terms=list("abcde"))
+    want = _published_stepdown(np.abs(est / se), np.abs((dev - dev.mean(0)) / se))
+    np.testing.assert_allclose(ours["p_romano_wolf"], want, rtol=1e-14)
+    assert ours["term"].tolist() == list("abcde")
