@@ -304,11 +304,14 @@ def imputation_did(
 
     units = panel.units
     r, c = np.nonzero(fs.treated)
+    time_labels = np.array([panel.label(v) for v in tlist], dtype=object)
+    g_uniq, g_inv = np.unique(G, return_inverse=True)
+    g_labels = np.array([panel.label(v) for v in g_uniq], dtype=object)
     effects = pd.DataFrame(
         {
             "unit": units[r],
-            "time": [panel.label(tlist[j]) for j in c],
-            "cohort": [panel.label(G[i]) for i in r],
+            "time": _column(time_labels[c]),
+            "cohort": _column(g_labels[g_inv[r]]),
             "event_time": e_mat[r, c],
             "observed": Y[r, c],
             "imputed": fs.y0_hat[r, c],
@@ -381,6 +384,13 @@ def imputation_did(
         _panel=panel,
         _units=units,
     )
+
+
+def _column(values: np.ndarray):
+    """Integer labels as an integer column, anything else (dates) as it is."""
+    if all(isinstance(v, int | np.integer) for v in values[:1000]):
+        return values.astype(np.int64)
+    return values
 
 
 def _test1(fs: core.FirstStage, panel: EventPanel, e_mat: np.ndarray, k_pre: int):
