@@ -78,14 +78,14 @@ def cohort_period_effects(Y: np.ndarray) -> CohortEffects:
     ydm = np.where(obs, Z - row[:, None], 0.0)
     P_obs = np.zeros_like(Z)
     P_obs[ok_i] = obs[ok_i] / n_i[ok_i, None]
-    schur = np.diag(n_at.astype(float)) - P_obs.T @ obs.astype(float)
+    schur = np.diag(n_at.astype(float)) - np.einsum("it,is->ts", P_obs, obs.astype(float))
     P = schur_inverse(schur, n_at > 0)
     c = P @ ydm.sum(0)
     cbar = np.zeros(n)
     cbar[ok_i] = (np.where(obs, c[None, :], 0.0)[ok_i]).sum(1) / n_i[ok_i]
     resid = np.where(obs, ydm - (c[None, :] - cbar[:, None]), 0.0)
     effects = np.where(n_at > 0, c, np.nan)
-    return CohortEffects(effects, resid @ P, resid, n_at)
+    return CohortEffects(effects, np.einsum("it,ts->is", resid, P), resid, n_at)
 
 
 def schur_inverse(schur: np.ndarray, observed: np.ndarray) -> np.ndarray:

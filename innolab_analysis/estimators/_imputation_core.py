@@ -19,7 +19,9 @@ Borusyak, Jaravel & Spiess (2024), on a wide ``unit × period`` panel:
 
 Because the untreated residuals sum to zero within each unit, the untreated
 part of a unit's score is ``−(E0 @ x_t)_i``: only the period part ``x_t`` of
-``(Z0'Z0)^- Z1'w`` is needed.
+``(Z0'Z0)^- Z1'w`` is needed. The tall-and-thin products use ``einsum``
+loops rather than BLAS: a multithreaded BLAS on a busy two-core machine was
+100 times slower on them (spin-waiting threads).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class FirstStage:
     resid0: np.ndarray  # (n, T) first-stage residuals (0 off the untreated cells)
     n_unit: np.ndarray  # (n,) untreated cells per unit
     schur_pinv: np.ndarray  # (T, T)
+    untreated_f: np.ndarray  # (n, T) float indicator of the untreated cells
     group: np.ndarray  # (n, T) cohort × event-time group code of treated cells (-1 elsewhere)
     n_groups: int
 
@@ -79,7 +82,7 @@ def first_stage(Y: np.ndarray, G: np.ndarray, tlist: np.ndarray) -> FirstStage:
     Nf = untreated.astype(float)
     P_obs = np.zeros_like(Nf)
     P_obs[ok] = Nf[ok] / n_unit[ok, None]
-    schur = np.diag(n_t.astype(float)) - P_obs.T @ Nf
+    schur = np.diag(n_t.astype(float)) - np.einsum("it,is->ts", P_obs, Nf)
     P = schur_inverse(schur, n_t > 0)
     e = np.round(tlist[None, :] - G[:, None]).astype(np.int64)
     key = np.where(treated, (np.searchsorted(np.unique(G), G)[:, None]) * (4 * len(tlist)) + e, -1)
@@ -87,44 +90,42 @@ def first_stage(Y: np.ndarray, G: np.ndarray, tlist: np.ndarray) -> FirstStage:
     uniq, inv = np.unique(key[treated], return_inverse=True)
     codes[treated] = inv
     return FirstStage(
-        untreated, treated, unimputable, alpha, lam, y0_hat, tau, resid0, n_unit, P, codes,
+        untreated, treated, unimputable, alpha, lam, y0_hat, tau, resid0, n_unit, P, Nf, codes,
         len(uniq),
     )  # fmt: skip
 
 
-def target_scores(fs: FirstStage, w: np.ndarray, *, leave_out: bool) -> tuple[float, np.ndarray]:
-    """Estimate ``sum w·tau`` and each unit's Theorem 3 score for the target weights ``w`` (n, T).
+def target_scores(
+    fs: FirstStage, rows: np.ndarray, cols: np.ndarray, w: np.ndarray, *, leave_out: bool
+) -> tuple[float, np.ndarray]:
+    """Estimate ``sum w·tau`` and each unit's Theorem 3 score for target weights ``w``.
 
-    ``w`` is zero off the treated cells and sums to one.
+    The target is sparse: weight ``w[k]`` on the treated cell ``(rows[k], cols[k])``;
+    the weights sum to one.
     """
-    Nf = fs.untreated.astype(float)
-    bu = w.sum(1)
-    bt = w.sum(0)
+    n, T = fs.tau.shape
+    bu = np.bincount(rows, weights=w, minlength=n)
+    bt = np.bincount(cols, weights=w, minlength=T)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(fs.n_unit > 0, bu / fs.n_unit, 0.0)
-    xt = fs.schur_pinv @ (bt - Nf.T @ ratio)
-    tau0 = np.where(fs.treated, fs.tau, 0.0)
-    est = float((w * tau0).sum())
+    xt = fs.schur_pinv @ (bt - np.einsum("it,i->t", fs.untreated_f, ratio))
+    tau = fs.tau[rows, cols]
+    est = float(w @ tau)
     # auxiliary model: tau~_g = sum v² tau / sum v² within cohort × event-time groups
-    m = fs.treated & (w != 0)
-    g = fs.group[m]
-    v2 = w[m] ** 2
-    num = np.bincount(g, weights=v2 * fs.tau[m], minlength=fs.n_groups)
+    g = fs.group[rows, cols]
+    v2 = w**2
+    num = np.bincount(g, weights=v2 * tau, minlength=fs.n_groups)
     den = np.bincount(g, weights=v2, minlength=fs.n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        tau_tilde = np.where(den > 0, num / den, 0.0)
-        eps = fs.tau[m] - tau_tilde[g]
+        eps = tau - np.where(den > 0, num / den, 0.0)[g]
         if leave_out:
             share = v2 / den[g]
             eps = np.where(share < 1 - 1e-12, eps / (1 - share), eps)
-    psi_treated = np.zeros_like(w)
-    psi_treated[m] = w[m] * eps
-    psi = psi_treated.sum(1) - fs.resid0 @ xt
+    psi = np.bincount(rows, weights=w * eps, minlength=n) - np.einsum("it,t->i", fs.resid0, xt)
     return est, psi
 
 
-def single_unit_groups(fs: FirstStage, w: np.ndarray) -> int:
-    """Number of auxiliary groups of the target ``w`` with a single contributing unit."""
-    m = fs.treated & (w != 0)
-    counts = np.bincount(fs.group[m], minlength=fs.n_groups)
+def single_unit_groups(fs: FirstStage, rows: np.ndarray, cols: np.ndarray) -> int:
+    """Number of auxiliary groups of a target (its cells) with a single contributing unit."""
+    counts = np.bincount(fs.group[rows, cols], minlength=fs.n_groups)
     return int((counts == 1).sum())

@@ -120,7 +120,7 @@ class ImputationResult(EventTimeResult):
         rows = np.flatnonzero(tr.any(1))
         n_post = tr[rows].sum(1)
         W_full_t = np.where(tr[rows], 1.0 / n_post[:, None], 0.0)  # (m, T)
-        Nf = fs.untreated.astype(float)
+        Nf = fs.untreated_f
         ratio = 1.0 / fs.n_unit[rows]  # unit sums of w are 1
         bt = W_full_t.T  # (T, m)
         xt = fs.schur_pinv @ (bt - Nf[rows].T * ratio[None, :])
@@ -232,7 +232,7 @@ def imputation_did(
             )
         )
     e_mat = np.round(tlist[None, :] - G[:, None]).astype(int)
-    e_tr = e_mat[fs.treated]
+    e_tr = e_mat[fs.treated]  # in np.nonzero order (row-major), as r_tr, c_tr below
     available = np.unique(e_tr)
     hs = available if horizons is None else np.array(sorted(set(horizons)), dtype=int)
     bad = sorted(set(hs.tolist()) - set(available.tolist()))
@@ -241,16 +241,17 @@ def imputation_did(
             f"horizons {bad} have no imputable treated cell; available event times: "
             f"{available.tolist()}"
         )
-    targets = [np.where(fs.treated, 1.0 / fs.treated.sum(), 0.0)]
+    r_tr, c_tr = np.nonzero(fs.treated)
+    targets = [(r_tr, c_tr, np.full(len(r_tr), 1.0 / len(r_tr)))]
     for h in hs:
-        m = fs.treated & (e_mat == h)
-        targets.append(np.where(m, 1.0 / m.sum(), 0.0))
+        m = e_tr == h
+        targets.append((r_tr[m], c_tr[m], np.full(int(m.sum()), 1.0 / m.sum())))
     ests, psis, singles = [], [], 0
-    for w in targets:
-        est, psi = core.target_scores(fs, w, leave_out=leave_out)
+    for rows_t, cols_t, w in targets:
+        est, psi = core.target_scores(fs, rows_t, cols_t, w, leave_out=leave_out)
         ests.append(est)
         psis.append(psi)
-        singles = max(singles, core.single_unit_groups(fs, w))
+        singles = max(singles, core.single_unit_groups(fs, rows_t, cols_t))
     if leave_out and singles:
         diags.append(
             Diagnostic(
@@ -303,7 +304,7 @@ def imputation_did(
     )
 
     units = panel.units
-    r, c = np.nonzero(fs.treated)
+    r, c = r_tr, c_tr
     time_labels = np.array([panel.label(v) for v in tlist], dtype=object)
     g_uniq, g_inv = np.unique(G, return_inverse=True)
     g_labels = np.array([panel.label(v) for v in g_uniq], dtype=object)
@@ -334,10 +335,8 @@ def imputation_did(
     sizes = {str(panel.label(g)): int((G == g).sum()) for g in np.unique(G[G > 0])}
     if (G == 0).any():
         sizes[l10n.tr("estimators_event.control_units", "en", markdown=False)] = int((G == 0).sum())
-    untreated_by_e = {}
-    for h in hs:
-        periods = np.unique(np.nonzero(fs.treated & (e_mat == h))[1])
-        untreated_by_e[int(h)] = int(fs.untreated[:, periods].sum(0).min())
+    n_untreated_t = fs.untreated.sum(0)
+    untreated_by_e = {int(h): int(n_untreated_t[np.unique(c_tr[e_tr == h])].min()) for h in hs}
     diags += event_diagnostics(
         n_clusters=panel.n_clusters,
         cluster_name=panel.cluster_name,
