@@ -197,7 +197,8 @@ def honest_did(
     diags: list[Diagnostic] = []
     from innolab_analysis.estimators.staggered import StaggeredAggregate
 
-    if isinstance(result, StaggeredAggregate) and (e == -1).any():
+    staggered = isinstance(result, StaggeredAggregate) or source == "event_study (staggered)"
+    if staggered and (e == -1).any():
         diags.append(
             Diagnostic(
                 "varying_base_period",
