@@ -92,6 +92,11 @@ class HonestResult(EffectResult):
         if np.isfinite(self.breakdown) and self.breakdown > 0:
             ax.axvline(self.breakdown, color="grey", ls="--", lw=0.8, label=tr("honest_breakdown"))
         ax.axhline(0, color="black", lw=0.8)
+        digits = 1 if self.restriction == "relative_magnitude" else 3
+        ax.set_xticks([x0, *m])
+        ax.set_xticklabels(
+            [tr("honest_original_tick")] + [l10n.number(v, language, digits) for v in m]
+        )
         ax.set_xlabel(
             tr("honest_axis_rm" if self.restriction == "relative_magnitude" else "honest_axis_sd")
         )
