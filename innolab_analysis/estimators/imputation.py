@@ -285,14 +285,14 @@ def imputation_did(
     names_e = [f"e={-j}" for j in range(k, 0, -1)] + [f"e={int(h)}" for h in hs]
     idx_e = list(range(k)) + list(range(k + 1, k + 1 + len(hs)))
     V_e = V_all[np.ix_(idx_e, idx_e)]
-    z = stats.norm.ppf(0.5 + level / 2)
     se_all = np.sqrt(np.clip(np.diag(V_all), 0, None))
     dof_pre = panel.n_clusters - 1
 
+    crit = stats.t.ppf(0.5 + level / 2, dof_pre)
+
     def _row(name, j, pre):
         b, s = est_all[j], se_all[j]
-        crit = stats.t.ppf(0.5 + level / 2, dof_pre) if pre else z
-        p = 2 * (stats.t.sf(abs(b / s), dof_pre) if pre else stats.norm.sf(abs(b / s)))
+        p = 2 * stats.t.sf(abs(b / s), dof_pre)
         return (name, b, s, b - crit * s, b + crit * s, float(p))
 
     cols_t = ["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
@@ -349,7 +349,8 @@ def imputation_did(
         f"{panel.cluster_name} ({panel.n_clusters} clusters), auxiliary effects by cohort × "
         "event time"
         + (", leave-out (Appendix A.9)" if leave_out else " (no leave-out, as R didimputation)")
-        + "; normal reference. Pre-trend rows: Test 1 on untreated cells, CR1 by "
+        + f"; t(G−1) = t({dof_pre}) reference (R didimputation uses the normal; with few "
+        + "clusters t(G−1) is the more honest). Pre-trend rows: Test 1 on untreated cells, CR1 by "
         + f"{panel.cluster_name}, t(G−1)"
     )
     h0 = head.iloc[0]
