@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks._harness import ROOT, max_abs_diff, measure, render
 
-WORKLOADS = ["skm", "staggered", "twfe", "synth", "study", "national", "sdid"]
+WORKLOADS = ["skm", "staggered", "twfe", "synth", "study", "national", "sdid", "event"]
 
 
 def _machine() -> str:

@@ -20,6 +20,11 @@ from __future__ import annotations
 from typing import Literal
 
 __all__ = [
+    "EventControlGroup",
+    "HonestRestriction",
+    "HonestMethod",
+    "HonestTarget",
+    "AdjustMethod",
     "AggregationKind",
     "BasePeriod",
     "Boundary",
@@ -417,3 +422,19 @@ RecognitionKind = Literal[
     "ignored_file",
 ]
 """What the loader recognised without configuration (``Study.recognitions``)."""
+
+# --- event-study estimators and sensitivity (Sun–Abraham, imputation, HonestDiD, pre-trend power)
+EventControlGroup = Literal["never_treated", "last_treated"]
+"""Control cohort of the Sun–Abraham interaction-weighted event study."""
+
+HonestRestriction = Literal["relative_magnitude", "smoothness"]
+"""Restriction on post-period violations of parallel trends (Rambachan & Roth 2023)."""
+
+HonestMethod = Literal["C-LF", "conditional", "FLCI"]
+"""Robust confidence set of HonestDiD: conditional-least-favourable hybrid, conditional (ARP) or FLCI."""
+
+HonestTarget = Literal["first", "average"]
+"""Named targets of honest_did: the first post period (e=0) or the average of the post periods."""
+
+AdjustMethod = Literal["holm", "fdr_bh", "bonferroni"]
+"""Multiple-testing adjustments of a summary table's p-values."""

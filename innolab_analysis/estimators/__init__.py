@@ -39,5 +39,11 @@ __getattr__, __dir__, __all__ = attach(
         "Shrinkage": ".shrinkage",
         "rank_confidence_sets": ".ranking",
         "RankSets": ".ranking",
+        "sun_abraham": ".sun_abraham",
+        "imputation_did": ".imputation",
+        "honest_did": ".honest",
+        "pretrend_power": ".pretrend",
+        "adjust_pvalues": ".multiple_testing",
+        "romano_wolf": ".multiple_testing",
     },
 )

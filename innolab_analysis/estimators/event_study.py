@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,12 +44,16 @@ class EventStudyResult(EffectResult):
     pretrend_p_value : float
         Its p-value from F(q, G − 1) (NaN when there are no leads, with a diagnostic).
     reference : int
+    vcov_by_estimator : dict of str to DataFrame
+        Covariance of each estimator's event-time coefficients (``"staggered"``:
+        influence functions; ``"twfe"``: its CR1 matrix), labelled ``e=K``.
     """
 
     dynamic: pd.DataFrame
     pretrend_wald: float
     pretrend_p_value: float
     reference: int
+    vcov_by_estimator: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
@@ -248,6 +252,8 @@ def event_study(
     for j, k in enumerate(present):
         ci_l, ci_u, pv = t_inference(float(fit.coef[j]), float(se[j]), fit.dof, level)
         twfe_rows.append((names[j], "twfe", k, float(fit.coef[j]), float(se[j]), ci_l, ci_u, pv))
+    e_names = [f"e={k}" for k in present]
+    vcovs = {"twfe": pd.DataFrame(fit.vcov, index=e_names, columns=e_names)}
     cluster_name = cluster or unit
     diagnostics: list[Diagnostic] = [d for d in [dropped] if d]
     diagnostics += [d for d in [dg.few_clusters(fit.n_clusters, cluster_name)] if d]
@@ -310,6 +316,7 @@ def event_study(
             kwargs.setdefault("cluster", cluster)
         sd = staggered_did(data, outcome=outcome, unit=unit, time=time, cohort=cohort, **kwargs)
         agg = sd.aggregate("dynamic", min_e=-leads, max_e=lags)
+        vcovs["staggered"] = agg.vcov
         for r in agg.terms.itertuples():
             stag_rows.append(
                 (
@@ -419,4 +426,5 @@ def event_study(
         pretrend_wald=wald,
         pretrend_p_value=wald_p,
         reference=reference,
+        vcov_by_estimator=vcovs,
     )

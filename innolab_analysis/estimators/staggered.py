@@ -179,6 +179,10 @@ class StaggeredAggregate(EffectResult):
     uniform_crit : float or None
         The bootstrap critical value of the uniform band over the terms (None
         without bootstrap).
+    vcov : DataFrame or None
+        ``dynamic`` only: covariance of the event-time estimates (from the
+        clustered influence functions, labelled ``e=K``), as R HonestDiD's
+        ``honest_did.AGGTEobj`` builds it.
 
     ``terms`` has one row per cohort (``group``, column ``cohort``), event time
     (``dynamic``, ``term = "e=-3"`` …, int column ``event_time``) or period
@@ -188,6 +192,7 @@ class StaggeredAggregate(EffectResult):
 
     kind: str = "simple"
     uniform_crit: float | None = None
+    vcov: pd.DataFrame | None = None
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE, coef_plot
@@ -402,6 +407,7 @@ class _Prepared:
     y: np.ndarray | None = None  # RCS
     tidx: np.ndarray | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    units: np.ndarray | None = None  # panel: the unit label of each row of Y
 
 
 def _prepare(
@@ -666,6 +672,7 @@ def _prepare(
             Y=Y,
             X=X,
             diagnostics=diags,
+            units=np.asarray(uniq_units, dtype=object)[keep_unit],
         )
     # repeated cross-sections: each row is an observation, clustered by unit (or cluster)
     y = y_all[row_keep]
@@ -1203,6 +1210,7 @@ def _aggregate(res: StaggeredDiDResult, kind: str, *, min_e=None, max_e=None, ba
 
     o_inf = fit.inference(np.array([overall[0]]), overall[1][:, None])
     crit = None
+    vcov = None
     if kind == "simple":
         terms = pd.DataFrame({"term": ["ATT (simple)"], "estimate": [overall[0]]})
         for c in ("std_error", "ci_lower", "ci_upper", "p_value"):
@@ -1217,6 +1225,9 @@ def _aggregate(res: StaggeredDiDResult, kind: str, *, min_e=None, max_e=None, ba
         terms["estimate"] = est_arr
         for c in ("std_error", "ci_lower", "ci_upper", "p_value"):
             terms[c] = inf_t[c]
+        if kind == "dynamic":
+            S = fit.S(np.column_stack([r[3] for r in rows]))
+            vcov = pd.DataFrame(S.T @ S / fit.n**2, index=terms["term"], columns=terms["term"])
         if fit.n_boot > 0:
             terms["cband_lower"] = inf_t["cband_lower"]
             terms["cband_upper"] = inf_t["cband_upper"]
@@ -1266,6 +1277,7 @@ def _aggregate(res: StaggeredDiDResult, kind: str, *, min_e=None, max_e=None, ba
         title=f"Staggered DiD — {kind} aggregation",
         kind=kind,
         uniform_crit=crit,
+        vcov=vcov,
     )
 
 

@@ -126,6 +126,8 @@ CASES = [
     ),
     ("event_study", "event_study", _panel, {**PANEL, "cohort": "cohort", "leads": 2, "lags": 2}),
     ("staggered", "staggered_did", _panel, {**PANEL, "cohort": "cohort"}),
+    ("sun_abraham", "sun_abraham", _panel, {**PANEL, "cohort": "cohort"}),
+    ("imputation", "imputation_did", _panel, {**PANEL, "cohort": "cohort"}),
     (
         "synth",
         "synthetic_control",
@@ -200,7 +202,32 @@ def test_result_contract(case):
     before = data.copy()
     res = func(data, **kwargs)
     pd.testing.assert_frame_equal(data, before)  # the caller's data are never changed
+    _check_contract(res, kwargs["outcome"])
+    again = func(data, **kwargs)
+    assert again.estimate == res.estimate  # deterministic (seeded)
 
+
+SENSITIVITY = [
+    ("honest", "honest_did", {}),
+    ("honest", "honest_did", {"restriction": "smoothness", "m": [0.0, 0.5]}),
+    ("pretrend", "pretrend_power", {}),
+]
+
+
+@pytest.mark.parametrize(("module", "func_name", "kwargs"), SENSITIVITY)
+def test_sensitivity_result_contract(module, func_name, kwargs):
+    import importlib
+
+    from innolab_analysis.estimators.sun_abraham import sun_abraham
+
+    func = getattr(importlib.import_module(f"innolab_analysis.estimators.{module}"), func_name)
+    es = sun_abraham(_panel(), **PANEL, cohort="cohort")
+    res = func(es, **kwargs)
+    _check_contract(res, "ikm")
+    assert func(es, **kwargs).estimate == res.estimate
+
+
+def _check_contract(res, outcome):
     assert isinstance(res, EffectResult)
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.estimate = 0.0  # type: ignore[misc]
@@ -218,7 +245,7 @@ def test_result_contract(case):
         assert res.ci_lower <= res.estimate <= res.ci_upper
         assert 0.0 <= res.p_value <= 1.0
     assert isinstance(res.n_obs, int) and res.n_obs > 0
-    assert res.method and res.se_type and res.outcome == kwargs["outcome"]
+    assert res.method and res.se_type and res.outcome == outcome
 
     summary = res.summary()
     assert tuple(summary.columns) == SUMMARY_COLUMNS
@@ -244,9 +271,7 @@ def test_result_contract(case):
         assert isinstance(ax, Axes)
     fig, given = plt.subplots()
     assert res.plot(ax=given) is given
-
-    again = func(data, **kwargs)
-    assert again.estimate == res.estimate  # deterministic (seeded)
+    plt.close("all")
 
 
 @pytest.mark.parametrize(
@@ -263,6 +288,12 @@ def test_result_contract(case):
         "event_study",
         "sdid",
         "switching",
+        "sun_abraham",
+        "_cohort_fe",
+        "imputation",
+        "honest",
+        "pretrend",
+        "multiple_testing",
     ],
 )
 def test_docstring_examples_run(module):

@@ -1,0 +1,253 @@
+"""What the event-study results share: event-time terms, their covariance, the plot, the diagnostics.
+
+:class:`EventTimeResult` is the base of the Sun–Abraham and imputation results:
+one tidy row per event time (``term = "e=K"``) in :attr:`EventTimeResult.event`
+and the variance–covariance matrix of those terms in
+:attr:`EventTimeResult.vcov` (what :func:`~innolab_analysis.estimators.honest.honest_did`
+and :func:`~innolab_analysis.estimators.pretrend.pretrend_power` need).
+:func:`event_terms_of` reads the same three things (event times,
+coefficients, covariance) from every event-study result of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from innolab_analysis import l10n
+from innolab_analysis.errors import EstimationError
+from innolab_analysis.estimators._result import Diagnostic, EffectResult
+
+__all__ = [
+    "EventTimeResult",
+    "headline_text",
+    "event_diagnostics",
+    "event_terms_of",
+    "vcov_frame",
+]
+
+FEW_CLUSTERS = 30
+"""Below this many clusters the clustered standard errors are flagged (a rule of thumb)."""
+FEW_PRE_PERIODS = 3
+"""Fewer pre-treatment event times than this are flagged."""
+SMALL_COHORT = 5
+"""Cohorts (or control groups) with fewer units than this are flagged."""
+
+
+def vcov_frame(V: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """The covariance matrix as a DataFrame labelled by term on both axes."""
+    return pd.DataFrame(np.asarray(V, float), index=list(names), columns=list(names))
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventTimeResult(EffectResult):
+    """An effect with event-time terms and their covariance.
+
+    Attributes
+    ----------
+    event : DataFrame
+        One row per event time: ``term`` (``"e=-3"`` …), ``event_time`` (int),
+        ``estimate, std_error, ci_lower, ci_upper, p_value``. The reference
+        period (``e=-1`` for Sun–Abraham) is not a row.
+    vcov : DataFrame
+        Variance–covariance matrix of the ``event`` estimates, labelled by term.
+    n_clusters : int
+    """
+
+    event: pd.DataFrame
+    vcov: pd.DataFrame
+    n_clusters: int
+
+    def event_vcov(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(event_times, estimates, covariance)`` of the event-time terms."""
+        return (
+            self.event["event_time"].to_numpy(int),
+            self.event["estimate"].to_numpy(float),
+            self.vcov.to_numpy(float),
+        )
+
+    def _title(self, language: str) -> str:
+        return self.title
+
+    def _draw(self, ax, language: str) -> None:
+        from innolab_analysis._plotting import PALETTE
+
+        t = self.event
+        e = t["event_time"].to_numpy()
+        est = t["estimate"].to_numpy()
+        lo, hi = t["ci_lower"].to_numpy(), t["ci_upper"].to_numpy()
+        for mask, colour, key in (
+            (e < 0, PALETTE["control"], "legend_before"),
+            (e >= 0, PALETTE["treated"], "legend_after"),
+        ):
+            if mask.any():
+                ax.errorbar(
+                    e[mask],
+                    est[mask],
+                    yerr=[est[mask] - lo[mask], hi[mask] - est[mask]],
+                    fmt="o",
+                    color=colour,
+                    capsize=3,
+                    label=l10n.tr(f"estimators_event.{key}", language, markdown=False),
+                )
+        ax.axhline(0, color="black", lw=0.8)
+        ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
+        ax.set_xlabel(l10n.tr("estimators_event.axis_event_time", language, markdown=False))
+        ax.set_ylabel(
+            l10n.tr("estimators_event.axis_effect", language, markdown=False, outcome=self.outcome)
+        )
+        ax.set_title(self._title(language))
+        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        from innolab_analysis.display import localise_axis
+
+        localise_axis(ax, language, decimals=2)
+
+
+def headline_text(key: str, head, level: float, *, extra=None, **values) -> l10n.Bilingual:
+    """Catalog sentence ``key`` on the headline row ``head`` (estimate, CI, p), then whether the CI excludes zero.
+
+    ``extra`` is an optional catalog key (with its values) appended as a third sentence.
+    """
+    lo, hi = float(head["ci_lower"]), float(head["ci_upper"])
+    zero = "ci_excludes_zero" if lo > 0 or hi < 0 else "ci_includes_zero"
+    texts = {}
+    for lang in ("id", "en"):
+        vals = {k: (v[lang] if isinstance(v, l10n.Bilingual) else v) for k, v in values.items()}
+        parts = [
+            l10n.tr(
+                key, lang, estimate=float(head["estimate"]), lower=lo, upper=hi,
+                p=float(head["p_value"]), pct=int(round(level * 100)), **vals,
+            ),
+            l10n.tr(f"estimators_event.{zero}", lang),
+        ]  # fmt: skip
+        if extra is not None:
+            parts.append(l10n.tr(extra[0], lang, **extra[1]))
+        texts[lang] = " ".join(parts)
+    return l10n.Bilingual(**texts)
+
+
+def event_diagnostics(
+    *,
+    n_clusters: int,
+    cluster_name: str,
+    n_pre: int,
+    cohort_sizes: dict[str, int],
+    control_by_event: dict[int, int] | None = None,
+) -> list[Diagnostic]:
+    """The plain-language warnings every event study gets.
+
+    ``cohort_sizes`` maps a cohort's label to its number of units (the
+    control group included under its own label); ``control_by_event`` maps an
+    event time to the number of control units left there (a pool that shrinks
+    to less than half of its largest size is flagged).
+    """
+    out: list[Diagnostic] = []
+    if n_clusters < FEW_CLUSTERS:
+        out.append(
+            Diagnostic(
+                "few_clusters",
+                "warning",
+                l10n.bilingual(
+                    "estimators_event.few_clusters",
+                    count=n_clusters,
+                    cluster=cluster_name,
+                    threshold=FEW_CLUSTERS,
+                ),
+            )
+        )
+    if n_pre < FEW_PRE_PERIODS:
+        out.append(
+            Diagnostic(
+                "few_pre_periods",
+                "warning",
+                l10n.bilingual(
+                    "estimators_event.few_pre_periods", count=n_pre, threshold=FEW_PRE_PERIODS
+                ),
+            )
+        )
+    small = {k: v for k, v in cohort_sizes.items() if v < SMALL_COHORT}
+    if small:
+        shown = l10n.Safe("; ".join(f"{k}: {v}" for k, v in small.items()))
+        out.append(
+            Diagnostic(
+                "small_cohorts",
+                "warning",
+                l10n.bilingual(
+                    "estimators_event.small_cohorts", threshold=SMALL_COHORT, cohorts=shown
+                ),
+            )
+        )
+    if control_by_event:
+        top = max(control_by_event.values())
+        low = {e: n for e, n in control_by_event.items() if n < top / 2}
+        if low:
+            e_min = min(low)
+            out.append(
+                Diagnostic(
+                    "shrinking_controls",
+                    "warning",
+                    l10n.bilingual(
+                        "estimators_event.shrinking_controls",
+                        event_time=int(e_min),
+                        count=int(low[e_min]),
+                        largest=int(top),
+                    ),
+                )
+            )
+    return out
+
+
+def event_terms_of(result, *, estimator: str | None = None):
+    """``(event_times, estimates, covariance, source)`` from an event-study result.
+
+    Works on :class:`EventTimeResult` (Sun–Abraham, imputation), the dynamic
+    aggregation of :func:`~innolab_analysis.estimators.staggered.staggered_did`
+    and :class:`~innolab_analysis.estimators.event_study.EventStudyResult`
+    (``estimator="staggered"`` by default, or ``"twfe"``).
+
+    Raises
+    ------
+    EstimationError
+        When the result has no event-time terms with a covariance matrix.
+    """
+    from innolab_analysis.estimators.event_study import EventStudyResult
+    from innolab_analysis.estimators.staggered import StaggeredAggregate
+
+    if isinstance(result, EventTimeResult):
+        e, b, V = result.event_vcov()
+        return e, b, V, result.method
+    if isinstance(result, StaggeredAggregate):
+        if result.kind != "dynamic" or result.vcov is None:
+            raise EstimationError(
+                "honest_did and pretrend_power need an event study: pass "
+                "staggered_did(...).aggregate('dynamic'), not the "
+                f"'{result.kind}' aggregation"
+            )
+        e = result.terms["event_time"].to_numpy(int)
+        return (
+            e,
+            result.terms["estimate"].to_numpy(float),
+            result.vcov.to_numpy(float),
+            result.method,
+        )
+    if isinstance(result, EventStudyResult):
+        est = estimator or "staggered"
+        if est not in result.vcov_by_estimator:
+            raise EstimationError(
+                f"this event study has no '{est}' event-time covariance; available: "
+                f"{', '.join(sorted(result.vcov_by_estimator))}"
+            )
+        sub = result.dynamic[result.dynamic["estimator"] == est]
+        V = result.vcov_by_estimator[est]
+        return (
+            sub["event_time"].to_numpy(int),
+            sub["estimate"].to_numpy(float),
+            V.to_numpy(float),
+            f"event_study ({est})",
+        )
+    raise EstimationError(
+        "expected an event-study result (sun_abraham, imputation_did, event_study or "
+        f"staggered_did(...).aggregate('dynamic')), got {type(result).__name__}"
+    )
