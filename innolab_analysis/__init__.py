@@ -81,6 +81,7 @@ __getattr__, __dir__, __all__ = attach(
         "EffectResult": ".estimators._result",
         # studies
         "agency_panel": ".studies.panel",
+        "innovation_switching": ".studies.innovation_switching",
         "impact_study": ".studies.impact",
         "innovation_portfolio": ".studies.portfolio",
         "service_quality": ".studies.service",
