@@ -91,14 +91,16 @@ def _replicate(
     fitted: dict[str, list[BlockFit]],
     draws: list[tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]],
     horizon: int,
+    kinds: tuple[str, ...] = KINDS,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Refit on each draw ``(control positions, treated rows per cohort, kept cohort indices)``.
 
     ``control positions`` index ``d.controls`` (and the fitted ω); a cohort with
-    no treated row in a draw is left out of that draw's aggregate.
+    no treated row in a draw is left out of that draw's aggregate. Only the
+    estimators in ``kinds`` are refitted (the others are absent from the result).
     """
-    blocks, owners, kinds = [], [], []
-    for kind in KINDS:
+    blocks, owners, block_kinds = [], [], []
+    for kind in kinds:
         for b, (cpos, treated_rows, _) in enumerate(draws):
             for k, c in enumerate(d.cohorts):
                 rows = treated_rows[k]
@@ -113,12 +115,12 @@ def _replicate(
                     warm["lambda0"] = f.lambda_
                 blocks.append(replace(Block(Yb, cpos.size, c.t0, **tuning[kind][k]), **warm))
                 owners.append((b, k, rows.size))
-                kinds.append(kind)
-    all_fits = estimate_blocks(blocks, kinds)
+                block_kinds.append(kind)
+    all_fits = estimate_blocks(blocks, block_kinds)
     out = {}
-    for kind in KINDS:
-        fits = [f for f, kd in zip(all_fits, kinds) if kd == kind]
-        own = [o for o, kd in zip(owners, kinds) if kd == kind]
+    for kind in kinds:
+        fits = [f for f, kd in zip(all_fits, block_kinds) if kd == kind]
+        own = [o for o, kd in zip(owners, block_kinds) if kd == kind]
         att = np.full(len(draws), np.nan)
         curves = np.full((len(draws), horizon), np.nan)
         by_draw: dict[int, tuple[list, list, list]] = {}
@@ -133,7 +135,9 @@ def _replicate(
     return out
 
 
-def placebo(d, tuning, fitted, horizon, replications: int | None, rng: np.random.Generator):
+def placebo(
+    d, tuning, fitted, horizon, replications: int | None, rng: np.random.Generator, kinds=KINDS
+):
     """Placebo replications (Algorithm 4); ``None`` enumerates the controls when one unit is treated."""
     sizes = [c.treated.size for c in d.cohorts]
     n_tr = sum(sizes)
@@ -153,10 +157,10 @@ def placebo(d, tuning, fitted, horizon, replications: int | None, rng: np.random
                 rows.append(d.controls[fake[start : start + s]])
                 start += s
             draws.append((cpos, rows, []))
-    return _replicate(d, tuning, fitted, draws, horizon)
+    return _replicate(d, tuning, fitted, draws, horizon, kinds)
 
 
-def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Generator):
+def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Generator, kinds=KINDS):
     """Bootstrap replications (Algorithm 2): units resampled with replacement, weights refitted."""
     n0 = d.controls.size
     cohort_of = {}
@@ -174,7 +178,7 @@ def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Gene
             continue
         rows = [tr[[cohort_of[int(r)] == k for r in tr]] for k in range(len(d.cohorts))]
         draws.append((cpos, rows, []))
-    return _replicate(d, tuning, fitted, draws, horizon)
+    return _replicate(d, tuning, fitted, draws, horizon, kinds)
 
 
 def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):

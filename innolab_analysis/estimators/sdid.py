@@ -323,6 +323,7 @@ def synthetic_did(
     seed: int | None = 2018,
     missing: MissingPolicy = "raise",
     level: float = 0.95,
+    comparison_se: bool = True,
 ) -> SyntheticDidResult:
     """Estimate an intervention's effect by synthetic difference-in-differences.
 
@@ -353,6 +354,11 @@ def synthetic_did(
         drop them (a diagnostic says how many). Treated units may not miss any.
     level : float
         Confidence level of the normal intervals.
+    comparison_se : bool
+        Also refit SC and DiD in every placebo or bootstrap draw, for their
+        standard errors in ``.comparison`` (Table 1 of the paper). False
+        computes SDID's alone (about a third of the work); the SC and DiD
+        estimates are always there, their standard errors are then missing.
 
     Returns
     -------
@@ -390,6 +396,8 @@ def synthetic_did(
     check_option("missing", missing, MissingPolicy)
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    if not isinstance(comparison_se, bool):
+        raise ParamsError(f"comparison_se must be True or False, got {comparison_se!r}")
     if replications is not None and not (isinstance(replications, int) and replications >= 2):
         raise ParamsError(
             f"replications must be an integer of at least 2 or None, got {replications!r}"
@@ -468,6 +476,7 @@ def synthetic_did(
         method = "placebo" if n_treated == 1 else "bootstrap"
     rng = np.random.default_rng(seed)
     reps = None
+    kinds = ESTIMATORS if comparison_se else ("sdid",)
     from innolab_analysis.estimators import _sdid_text as tx
 
     if method == "placebo":
@@ -477,18 +486,20 @@ def synthetic_did(
                 f"({n_treated}); use se='bootstrap' or se='jackknife'"
             )
         draws = None if (n_treated == 1 and replications is None) else (replications or 200)
-        reps = se_mod.placebo(design, tuning, fitted, horizon, draws, rng)
+        reps = se_mod.placebo(design, tuning, fitted, horizon, draws, rng, kinds)
     elif method == "bootstrap":
         if n_treated == 1:
             diagnostics.append(tx.se_undefined("bootstrap"))
         else:
-            reps = se_mod.bootstrap(design, tuning, fitted, horizon, replications or 200, rng)
+            reps = se_mod.bootstrap(
+                design, tuning, fitted, horizon, replications or 200, rng, kinds
+            )
     elif method == "jackknife":
         jk = se_mod.jackknife(design, fitted, horizon)
         if jk["sdid"] is None:
             diagnostics.append(tx.se_undefined("jackknife"))
         else:
-            reps = jk
+            reps = {k: jk[k] for k in kinds}
 
     comparison_rows = []
     se_curve = np.full(horizon, np.nan)

@@ -108,11 +108,29 @@ def test_bootstrap_is_seeded_and_positive():
     assert a.std_error == b.std_error > 0
 
 
+@pytest.mark.parametrize("se", ["placebo", "bootstrap", "jackknife"])
+def test_comparison_se_false_refits_sdid_alone_with_the_same_numbers(se):
+    treated = [f"u{i:02d}" for i in range(3)]
+    df = _factor_panel(treated=treated)
+    kw = {**KW, "treated_unit": treated, "intervention": 10, "se": se, "replications": 30}
+    full = synthetic_did(df, **kw)
+    lean = synthetic_did(df, **kw, comparison_se=False)
+    assert lean.std_error == full.std_error > 0
+    pd.testing.assert_frame_equal(lean.terms, full.terms)
+    assert list(lean.replications.columns) == ["sdid"]
+    assert lean.replications["sdid"].tolist() == full.replications["sdid"].tolist()
+    assert lean.comparison["estimate"].tolist() == full.comparison["estimate"].tolist()
+    assert lean.comparison.loc[["sc", "did"], "std_error"].isna().all()
+    assert full.comparison.loc[["sc", "did"], "std_error"].gt(0).all()
+
+
 def test_input_checks():
     df = _factor_panel()
     kw = {**KW, "treated_unit": "u00", "intervention": 10}
     with pytest.raises(ParamsError, match="level must be between 0 and 1"):
         synthetic_did(df, **kw, level=1.5)
+    with pytest.raises(ParamsError, match="comparison_se must be True or False, got 'no'"):
+        synthetic_did(df, **kw, comparison_se="no")
     with pytest.raises(InnolabError, match="the data have no rows"):
         synthetic_did(df.iloc[:0], **kw)
     allnan = df.assign(y=np.nan)
