@@ -1,9 +1,9 @@
 """Replications behind the synthetic-DiD standard errors (Arkhangelsky et al. 2021, Algorithms 2–4).
 
 A design is a set of cohorts that share one control pool (the never-treated
-units). Each function returns, per replication, the aggregate estimate and
-the effect per event time, for the three estimators of the paper's Table 1
-(SDID, SC, DiD) at once; every weight problem of every replication is solved
+units). Each function returns, per replication, the aggregate estimate, the
+effect per event time and each cohort's estimate, for the three estimators of
+the paper's Table 1 (SDID, SC, DiD) at once; every weight problem of every replication is solved
 in one Frank–Wolfe batch (:func:`~innolab_analysis.estimators._sdid_fit.estimate_blocks`).
 
 * **placebo** (Algorithm 4): the controls are shuffled, the last ``N_tr`` of
@@ -123,15 +123,17 @@ def _replicate(
         own = [o for o, kd in zip(owners, block_kinds) if kd == kind]
         att = np.full(len(draws), np.nan)
         curves = np.full((len(draws), horizon), np.nan)
+        per_cohort = np.full((len(draws), len(d.cohorts)), np.nan)
         by_draw: dict[int, tuple[list, list, list]] = {}
-        for fit, (b, _k, nt) in zip(fits, own):
+        for fit, (b, k, nt) in zip(fits, own):
             fl, nl, pl = by_draw.setdefault(b, ([], [], []))
             fl.append(fit)
             nl.append(nt)
             pl.append(fit.curve.size)
+            per_cohort[b, k] = fit.estimate
         for b, (fl, nl, pl) in by_draw.items():
             att[b], curves[b] = aggregate(fl, nl, pl, horizon)
-        out[kind] = (att, curves)
+        out[kind] = (att, curves, per_cohort)
     return out
 
 
@@ -197,6 +199,7 @@ def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):
             continue
         att = np.full(len(units), np.nan)
         curves = np.full((len(units), horizon), np.nan)
+        per_cohort = np.full((len(units), len(d.cohorts)), np.nan)
         for u, who in enumerate(units):
             fl, nl, pl = [], [], []
             for k, c in enumerate(d.cohorts):
@@ -218,13 +221,22 @@ def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):
                 fl.append(BlockFit(float(curve.mean()), omega, f.lambda_, curve))
                 nl.append(n1)
                 pl.append(curve.size)
+                per_cohort[u, k] = fl[-1].estimate
             att[u], curves[u] = aggregate(fl, nl, pl, horizon)
-        out[kind] = (att, curves)
+        out[kind] = (att, curves, per_cohort)
     return out
 
 
 def replication_se(values: np.ndarray, method: str) -> float:
-    """The standard error from replications (NaN when fewer than two are finite)."""
+    """The standard error from replications (NaN when fewer than two are finite).
+
+    Placebo and bootstrap use the finite replications (a bootstrap draw without a
+    cohort's treated units has no estimate for that cohort); the jackknife needs
+    every leave-one-out estimate, so one missing (a cohort of one treated unit,
+    left out) makes it NaN.
+    """
+    if method == "jackknife" and not np.isfinite(values).all():
+        return float("nan")
     v = values[np.isfinite(values)]
     n = v.size
     if n < 2:

@@ -77,6 +77,10 @@ class SdidCohort:
         Effect per post period (event time 0, 1, …).
     pre_rmse : float
         Root mean squared gap between the two paths before adoption.
+    std_error : float
+        The cohort's own standard error, from the same placebo, bootstrap or
+        jackknife replications as the aggregate (NaN without them, and for the
+        jackknife when the cohort has one treated unit).
     """
 
     label: Any
@@ -91,6 +95,7 @@ class SdidCohort:
     synthetic_path: pd.Series
     effects: pd.Series
     pre_rmse: float
+    std_error: float = math.nan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -528,7 +533,12 @@ def synthetic_did(
     total_w = float(sum(a * b for a, b in zip(n_tr, n_post)))
     cohort_objs = []
     pidx = pd.Index(periods, name=time)
-    for (label, members, t0), c, f in zip(cohorts, design.cohorts, fitted["sdid"]):
+    cohort_se = [math.nan] * len(cohorts)
+    if reps is not None and reps.get("sdid") is not None and len(cohorts) > 1:
+        cohort_se = [
+            se_mod.replication_se(reps["sdid"][2][:, j], method) for j in range(len(cohorts))
+        ]
+    for (label, members, t0), c, f, c_se in zip(cohorts, design.cohorts, fitted["sdid"], cohort_se):
         tr_path = Y[c.treated].mean(axis=0)
         co_path = f.omega @ Y[:n0]
         shift = float((tr_path[:t0] - co_path[:t0]) @ f.lambda_)
@@ -550,6 +560,7 @@ def synthetic_did(
                     f.curve, index=pd.RangeIndex(f.curve.size, name="e"), name="effect"
                 ),
                 pre_rmse=pre_rmse,
+                std_error=float(c_se),
             )
         )
     att, curve = point["sdid"]
@@ -560,7 +571,8 @@ def synthetic_did(
         rows.append((f"e={e}", float(curve[e]), float(se_curve[e]), lo, hi, p))
     if len(cohort_objs) > 1:
         for co in cohort_objs:
-            rows.append((f"cohort={co.label}", co.estimate, math.nan, math.nan, math.nan, math.nan))
+            lo, hi, p = normal_inference(co.estimate, co.std_error, level)
+            rows.append((f"cohort={co.label}", co.estimate, co.std_error, lo, hi, p))
     terms = pd.DataFrame(
         rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
     )
@@ -577,6 +589,7 @@ def synthetic_did(
         se=se,
         n_reps=len(rep_frame),
         level=level,
+        cohort_se_missing=reps is not None and len(cohort_objs) > 1,
     )
     enumerated = method == "placebo" and n_treated == 1 and replications is None
     se_type = tx.se_type(method, len(rep_frame), seed, level, enumerated=enumerated)

@@ -99,6 +99,36 @@ def test_staggered_is_the_weighted_average_of_cohort_fits():
     assert res.se_type.startswith("none")
 
 
+def test_staggered_cohorts_get_their_own_standard_errors():
+    starts = {"u00": 8, "u01": 8, "u02": 11}
+    df = _factor_panel(start=starts)
+    kw = {**KW, "treated_unit": list(starts), "intervention": starts}
+    res = synthetic_did(df, **kw, se="placebo", replications=40)
+    t = res.terms.set_index("term")
+    cohort_reps = []
+    for co in res.cohorts:
+        assert co.std_error > 0
+        assert t.loc[f"cohort={co.label}", "std_error"] == co.std_error
+        lo, hi = t.loc[f"cohort={co.label}", ["ci_lower", "ci_upper"]]
+        assert lo < co.estimate < hi
+        cohort_reps.append(co.std_error)
+    # the cohort SEs come from the same draws as the aggregate: the aggregate is a
+    # weighted mean of the cohort estimates draw by draw, so its SE is at most the sum
+    w = np.array([co.weight for co in res.cohorts])
+    assert res.std_error <= float(w @ cohort_reps) + 1e-12
+    assert "cohort_se_undefined" not in {d.code for d in res.diagnostics}
+    # jackknife: cohort 11 has one treated unit, so it has no jackknife SE, and says why
+    jk = synthetic_did(df, **kw, se="jackknife")
+    assert jk.cohorts[0].std_error > 0 and math.isnan(jk.cohorts[1].std_error)
+    d = {d.code: d for d in jk.diagnostics}["cohort_se_undefined"]
+    assert d.message.en == (
+        "The cohort starting 11 has no standard error of its own: it holds a single treated "
+        "unit, and the jackknife that leaves it out has no estimate left for the cohort. Its "
+        "estimate is shown; for a standard error use se='placebo' or se='bootstrap'."
+    )
+    assert d.message.id.startswith("Kelompok yang mulai 11 tidak punya galat baku sendiri")
+
+
 def test_bootstrap_is_seeded_and_positive():
     treated = [f"u{i:02d}" for i in range(6)]
     df = _factor_panel(treated=treated)
