@@ -27,6 +27,23 @@ from pathlib import Path
 
 from benchmarks._harness import Case
 
+NOTES = """
+Which estimator is which: `did_m` is DID_M of de Chaisemartin & D'Haultfœuille (2020 AER),
+every switch of every period (joiners 0→1 and leavers 1→0, also second and third switches),
+compared with did-multiplegt-stat's AS with `exact_match` (for a 0/1 treatment, DID_M);
+`e=ℓ−1` are the non-normalised event-study effects DID_ℓ of `did_multiplegt_dyn` (2024), first
+switches only, and `e=−ℓ−1` its placebos, compared with the authors' port py-did-multiplegt-dyn.
+The two differ by design (wagepan: DID_M 0.0261, DID_1 0.0410). R `DIDmultiplegtDYN` 2.1.2 (the
+authors' R package, run by hand on the same data) prints, for wagepan, Effect_1 0.0409507496375427
+(SE 0.0339709097084294), Effect_2 0.0218878241234951, Effect_3 0.0311019689113967, Placebo_1
+−0.0883945207039893, Placebo_2 0.0370909023969078, and for the balanced favara_imbs Effect_1
+0.0282781991076147 … Effect_8 0.1445828442754994: ours equal to 1e-12, estimates and SEs, asserted
+in `tests/estimators/test_switching_reference.py`. Our point estimates were already equal before
+this check; our analytic SEs were not the authors' (DID_1 0.0331, DID_M 0.0221) and now are.
+diff-diff 3.13 (DID_1 0.058 on the 94 men who switch once) and moderndid 0.2 (DID_1 0.0397,
+placebo −0.028) depart from the authors' code on wagepan.
+"""
+
 WAGEPAN = {"effects": 3, "placebo": 2}
 FAVARA = {"effects": 8, "placebo": 3}
 
