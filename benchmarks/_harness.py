@@ -20,7 +20,9 @@ class Case:
 
     ``floor`` is the largest acceptable ratio ours/this. ``compare`` says how the
     results must agree: ``"equal"`` (every number within ``tol``) or
-    ``"ours_not_worse"`` (a loss such as a pre-period RMSPE: ours ≤ this × (1 + tol)).
+    ``"ours_not_worse"`` (a loss such as a pre-period RMSPE: ours ≤ this × (1 + tol)) or
+    ``"differs"`` (a peer known to compute something else: the difference is shown, the
+    note says why, no failure).
     """
 
     workload: str

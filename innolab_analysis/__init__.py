@@ -94,6 +94,7 @@ __getattr__, __dir__, __all__ = attach(
         "rank_confidence_sets": ".estimators.ranking",
         # studies
         "agency_panel": ".studies.panel",
+        "innovation_switching": ".studies.innovation_switching",
         "impact_study": ".studies.impact",
         "innovation_portfolio": ".studies.portfolio",
         "service_quality": ".studies.service",

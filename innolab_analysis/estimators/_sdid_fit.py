@@ -25,8 +25,9 @@ step by step, so that the numbers agree with it to solver precision:
 Frank–Wolfe on ``‖Ax − b‖² + η‖x‖²`` needs only the Gram matrix ``A'A``, so
 many problems of different sizes (the unit- and time-weight problems of every
 cohort, every estimator and every placebo or bootstrap replication) are solved
-in one batch: each is padded to the widest and frozen once it has converged.
-This is what makes the replication-based standard errors cheap.
+in one call of a loop compiled by numba (each padded to the widest). The
+iterations are exactly R's, so the weights and estimates agree with it to
+rounding; compiled, 200 placebo draws take well under a second.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 __all__ = [
     "Block",
@@ -46,7 +48,6 @@ __all__ = [
 
 MAX_ITER = 10_000
 MAX_ITER_PRE_SPARSIFY = 100
-SMALL_BATCH = 8  # up to this many problems, solve them one by one (scalar path)
 
 
 def noise_level(Y: np.ndarray, n0: int, t0: int) -> float:
@@ -105,135 +106,72 @@ def _problem(M: np.ndarray, intercept: bool) -> tuple[np.ndarray, np.ndarray]:
     return M[:, :-1], M[:, -1]
 
 
-_BIG = 1e300  # padding columns: never the best vertex (finite, so 0 * _BIG stays 0)
+@njit(cache=True, nogil=True)
+def _fw_kernel(G, K, c, bb, m, eta, z2, npad, x, q, xx, xgx, xc, thr, max_iter):  # pragma: no cover
+    """Frank–Wolfe with exact line search on ``‖Ax−b‖² + η‖x‖²`` over the simplex, per problem.
+
+    Compiled by numba; the arithmetic, step by step, of ``synthdid``'s
+    ``sc.weight.fw``. ``G = A'A`` (R, n, n), ``K[r, i] = G[r, i] + η e_i − c[r]``
+    (the change of the half-gradient ``q = Gx − c + ηx`` when ``x`` moves to
+    vertex ``i``), ``c = A'b``, ``bb = b'b``; ``npad[r]`` real columns (the
+    others are padding). ``q``, ``xx = x'x``, ``xgx = x'Gx`` and ``xc = x'c``
+    start at ``x`` and are updated in closed form after each step
+    ``x ← (1−s)x + s e_i``. A problem stops after an iteration that lowers
+    ``ζ²‖x‖² + ‖Ax−b‖²/m`` by at most ``thr`` (from the second iteration on) or
+    after ``max_iter`` iterations.
+    """
+    for r in range(x.shape[0]):
+        n = npad[r]
+        e, z, mm, b2, t = eta[r], z2[r], m[r], bb[r], thr[r]
+        vxx, vxgx, vxc = xx[r], xgx[r], xc[r]
+        val_prev = np.nan
+        for it in range(1, max_iter + 1):
+            i = 0
+            best = q[r, 0]
+            for j in range(1, n):
+                if q[r, j] < best:
+                    best = q[r, j]
+                    i = j
+            qi = q[r, i]
+            xi = x[r, i]
+            ci = c[r, i]
+            gi = G[r, i, i]
+            gxi = qi + ci - e * xi
+            num = (vxgx - vxc + e * vxx) - qi
+            den = gi - 2.0 * gxi + vxgx + e * (vxx - 2.0 * xi + 1.0)
+            s = num / den if den > 0 else 0.0
+            s = min(max(s, 0.0), 1.0)
+            k = 1.0 - s
+            for j in range(n):
+                x[r, j] *= k
+                q[r, j] = q[r, j] * k + s * K[r, i, j]
+            x[r, i] += s
+            vxx = k * k * vxx + 2.0 * s * k * xi + s * s
+            vxgx = k * k * vxgx + 2.0 * s * k * gxi + s * s * gi
+            vxc = k * vxc + s * ci
+            val = z * vxx + (vxgx - 2.0 * vxc + b2) / mm
+            if it >= 2 and val_prev - val <= t:
+                break
+            val_prev = val
+    return x
 
 
 def _frank_wolfe(G, c, bb, m, eta, z2, npad, x, thr, max_iter) -> np.ndarray:
-    """Batched Frank–Wolfe with exact line search on ``‖Ax−b‖² + η‖x‖²`` over the simplex.
-
-    ``G = A'A`` (R, n, n), ``c = A'b`` (R, n), ``bb = b'b``; ``npad`` (R,) is the
-    number of real columns of each problem (the others are padding). The loop and
-    its stopping rule are those of ``synthdid``'s ``sc.weight.fw``: stop after an
-    iteration that lowers ``ζ²‖x‖² + ‖Ax−b‖²/m`` by at most ``thr`` (from the
-    second iteration on) or after ``max_iter`` iterations.
-
-    The half-gradient ``q = Gx − c + ηx`` and the scalars ``x'x``, ``x'Gx``,
-    ``x'c`` are updated in closed form after each step ``x ← (1−s)x + s e_i``, so
-    an iteration costs a handful of vector operations per problem; converged
-    problems leave the batch.
-    """
+    """Run :func:`_fw_kernel` from ``x`` (R, n); the starting quantities computed with numpy."""
     R, n = x.shape
-    cols = np.arange(n)
-    padmask = cols[None, :] >= npad[:, None]
     H = G + eta[:, None, None] * np.eye(n)[None]
-    K = H - c[:, None, :]  # row i: the change of q when x moves to vertex i
-    K[np.broadcast_to(padmask[:, None, :], K.shape)] = _BIG
-    q = np.einsum("rij,rj->ri", H, x) - c
-    q[padmask] = _BIG
-    gdiag = np.einsum("rii->ri", G).copy()
-    xx = np.einsum("rn,rn->r", x, x)
-    xgx = np.einsum("rn,rn->r", x, np.einsum("rij,rj->ri", G, x))
-    xc = np.einsum("rn,rn->r", x, c)
-    val_prev = np.full(R, np.nan)
-    frozen = np.zeros(R, dtype=bool)
-    out = x.copy()
-    live = np.arange(R)  # positions in the original batch
-    it = 0
-    nl = R
-    base = np.arange(nl) * n
-    while True:
-        it += 1
-        idx = q.argmin(axis=1)
-        idx += base
-        qi = q.reshape(-1).take(idx)
-        xi = x.reshape(-1).take(idx)
-        ci = c.reshape(-1).take(idx)
-        gi = gdiag.reshape(-1).take(idx)
-        gxi = qi + ci - eta * xi
-        num = (xgx - xc + eta * xx) - qi
-        den = gi - 2.0 * gxi + xgx + eta * (xx - 2.0 * xi + 1.0)
-        s = np.zeros(nl)
-        np.divide(num, den, out=s, where=den > 0)
-        np.maximum(s, 0.0, out=s)
-        np.minimum(s, 1.0, out=s)
-        s[frozen] = 0.0
-        k = 1.0 - s
-        x *= k[:, None]
-        x.reshape(-1)[idx] += s
-        q *= k[:, None]
-        krows = K.reshape(-1, n).take(idx, axis=0)
-        krows *= s[:, None]
-        q += krows
-        sk2 = 2.0 * s * k
-        kk = k * k
-        ss = s * s
-        xx = kk * xx + sk2 * xi + ss
-        xgx = kk * xgx + sk2 * gxi + ss * gi
-        xc = k * xc + s * ci
-        val = z2 * xx + (xgx - 2.0 * xc + bb) / m
-        if it >= 2:
-            frozen |= (val_prev - val) <= thr
-        if it >= max_iter:
-            frozen[:] = True
-        val_prev = np.where(frozen, val_prev, val)
-        n_frozen = int(np.count_nonzero(frozen))
-        if n_frozen == nl:
-            out[live] = x
-            break
-        if n_frozen > max(2, nl // 8):  # drop converged problems from the batch
-            out[live[frozen]] = x[frozen]
-            keep = ~frozen
-            live = live[keep]
-            x, q, K, c, gdiag = x[keep], q[keep], K[keep], c[keep], gdiag[keep]
-            xx, xgx, xc, val_prev = xx[keep], xgx[keep], xc[keep], val_prev[keep]
-            bb, m, eta, z2, thr = bb[keep], m[keep], eta[keep], z2[keep], thr[keep]
-            nl = live.size
-            base = np.arange(nl) * n
-            frozen = np.zeros(nl, dtype=bool)
-    return out
-
-
-def _frank_wolfe_one(G, c, bb, m, eta, z2, x, thr, max_iter) -> np.ndarray:
-    """:func:`_frank_wolfe` for one unpadded problem, with the scalars as Python floats.
-
-    Same arithmetic; an iteration costs a few microseconds instead of tens (numpy's
-    per-call overhead dominates these small vectors).
-    """
-    H = G + eta * np.eye(G.shape[0])
-    K = H - c[None, :]
-    q = H @ x - c
-    gdiag = np.diag(G).tolist()
-    cl = c.tolist()
-    xx = float(x @ x)
-    xgx = float(x @ (G @ x))
-    xc = float(x @ c)
-    bb, m, eta, z2, thr = float(bb), float(m), float(eta), float(z2), float(thr)
-    x = x.copy()
-    val_prev = float("nan")
-    for it in range(1, max_iter + 1):
-        i = int(q.argmin())
-        qi = float(q[i])
-        xi = float(x[i])
-        ci = cl[i]
-        gi = gdiag[i]
-        gxi = qi + ci - eta * xi
-        num = (xgx - xc + eta * xx) - qi
-        den = gi - 2.0 * gxi + xgx + eta * (xx - 2.0 * xi + 1.0)
-        s = num / den if den > 0 else 0.0
-        s = min(max(s, 0.0), 1.0)
-        k = 1.0 - s
-        x *= k
-        x[i] += s
-        q *= k
-        q += s * K[i]
-        xx = k * k * xx + 2.0 * s * k * xi + s * s
-        xgx = k * k * xgx + 2.0 * s * k * gxi + s * s * gi
-        xc = k * xc + s * ci
-        val = z2 * xx + (xgx - 2.0 * xc + bb) / m
-        if it >= 2 and val_prev - val <= thr:
-            break
-        val_prev = val
-    return x
+    K = H - c[:, None, :]
+    q = np.empty((R, n))
+    xx, xgx, xc = np.empty(R), np.empty(R), np.empty(R)
+    for r in range(R):
+        k = npad[r]
+        xr = x[r, :k]
+        q[r, :k] = H[r, :k, :k] @ xr - c[r, :k]
+        xx[r] = xr @ xr
+        xgx[r] = xr @ (G[r, :k, :k] @ xr)
+        xc[r] = xr @ c[r, :k]
+    return _fw_kernel(G, K, c, bb, m, eta, z2, npad.astype(np.int64), x.copy(), q, xx, xgx, xc,
+                      thr, int(max_iter))  # fmt: skip
 
 
 def _sparsify(x: np.ndarray) -> np.ndarray:
@@ -277,17 +215,9 @@ def solve_simplex_ridge(
         npad[r] = k
         x[r, :k] = np.full(k, 1.0 / k) if x0 is None else x0
     eta = m * z2
-    if R <= SMALL_BATCH:
-        for r in range(R):
-            k = npad[r]
-            args = (G[r, :k, :k], c[r, :k], bb[r], m[r], eta[r], z2[r])
-            xr = _frank_wolfe_one(*args, x[r, :k], thr[r], max_iter_pre)
-            xr = _sparsify(xr[None, :])[0]
-            x[r, :k] = _frank_wolfe_one(*args, xr, thr[r], max_iter)
-    else:
-        x = _frank_wolfe(G, c, bb, m, eta, z2, npad, x, thr, max_iter_pre)
-        x = _sparsify(x)
-        x = _frank_wolfe(G, c, bb, m, eta, z2, npad, x, thr, max_iter)
+    x = _frank_wolfe(G, c, bb, m, eta, z2, npad, x, thr, max_iter_pre)
+    x = _sparsify(x)
+    x = _frank_wolfe(G, c, bb, m, eta, z2, npad, x, thr, max_iter)
     return [x[r, : p[0].shape[1]].copy() for r, p in enumerate(problems)]
 
 

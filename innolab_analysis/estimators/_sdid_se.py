@@ -1,9 +1,9 @@
 """Replications behind the synthetic-DiD standard errors (Arkhangelsky et al. 2021, Algorithms 2–4).
 
 A design is a set of cohorts that share one control pool (the never-treated
-units). Each function returns, per replication, the aggregate estimate and
-the effect per event time, for the three estimators of the paper's Table 1
-(SDID, SC, DiD) at once; every weight problem of every replication is solved
+units). Each function returns, per replication, the aggregate estimate, the
+effect per event time and each cohort's estimate, for the three estimators of
+the paper's Table 1 (SDID, SC, DiD) at once; every weight problem of every replication is solved
 in one Frank–Wolfe batch (:func:`~innolab_analysis.estimators._sdid_fit.estimate_blocks`).
 
 * **placebo** (Algorithm 4): the controls are shuffled, the last ``N_tr`` of
@@ -91,14 +91,16 @@ def _replicate(
     fitted: dict[str, list[BlockFit]],
     draws: list[tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]],
     horizon: int,
+    kinds: tuple[str, ...] = KINDS,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Refit on each draw ``(control positions, treated rows per cohort, kept cohort indices)``.
 
     ``control positions`` index ``d.controls`` (and the fitted ω); a cohort with
-    no treated row in a draw is left out of that draw's aggregate.
+    no treated row in a draw is left out of that draw's aggregate. Only the
+    estimators in ``kinds`` are refitted (the others are absent from the result).
     """
-    blocks, owners, kinds = [], [], []
-    for kind in KINDS:
+    blocks, owners, block_kinds = [], [], []
+    for kind in kinds:
         for b, (cpos, treated_rows, _) in enumerate(draws):
             for k, c in enumerate(d.cohorts):
                 rows = treated_rows[k]
@@ -113,27 +115,31 @@ def _replicate(
                     warm["lambda0"] = f.lambda_
                 blocks.append(replace(Block(Yb, cpos.size, c.t0, **tuning[kind][k]), **warm))
                 owners.append((b, k, rows.size))
-                kinds.append(kind)
-    all_fits = estimate_blocks(blocks, kinds)
+                block_kinds.append(kind)
+    all_fits = estimate_blocks(blocks, block_kinds)
     out = {}
-    for kind in KINDS:
-        fits = [f for f, kd in zip(all_fits, kinds) if kd == kind]
-        own = [o for o, kd in zip(owners, kinds) if kd == kind]
+    for kind in kinds:
+        fits = [f for f, kd in zip(all_fits, block_kinds) if kd == kind]
+        own = [o for o, kd in zip(owners, block_kinds) if kd == kind]
         att = np.full(len(draws), np.nan)
         curves = np.full((len(draws), horizon), np.nan)
+        per_cohort = np.full((len(draws), len(d.cohorts)), np.nan)
         by_draw: dict[int, tuple[list, list, list]] = {}
-        for fit, (b, _k, nt) in zip(fits, own):
+        for fit, (b, k, nt) in zip(fits, own):
             fl, nl, pl = by_draw.setdefault(b, ([], [], []))
             fl.append(fit)
             nl.append(nt)
             pl.append(fit.curve.size)
+            per_cohort[b, k] = fit.estimate
         for b, (fl, nl, pl) in by_draw.items():
             att[b], curves[b] = aggregate(fl, nl, pl, horizon)
-        out[kind] = (att, curves)
+        out[kind] = (att, curves, per_cohort)
     return out
 
 
-def placebo(d, tuning, fitted, horizon, replications: int | None, rng: np.random.Generator):
+def placebo(
+    d, tuning, fitted, horizon, replications: int | None, rng: np.random.Generator, kinds=KINDS
+):
     """Placebo replications (Algorithm 4); ``None`` enumerates the controls when one unit is treated."""
     sizes = [c.treated.size for c in d.cohorts]
     n_tr = sum(sizes)
@@ -153,10 +159,10 @@ def placebo(d, tuning, fitted, horizon, replications: int | None, rng: np.random
                 rows.append(d.controls[fake[start : start + s]])
                 start += s
             draws.append((cpos, rows, []))
-    return _replicate(d, tuning, fitted, draws, horizon)
+    return _replicate(d, tuning, fitted, draws, horizon, kinds)
 
 
-def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Generator):
+def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Generator, kinds=KINDS):
     """Bootstrap replications (Algorithm 2): units resampled with replacement, weights refitted."""
     n0 = d.controls.size
     cohort_of = {}
@@ -174,7 +180,7 @@ def bootstrap(d, tuning, fitted, horizon, replications: int, rng: np.random.Gene
             continue
         rows = [tr[[cohort_of[int(r)] == k for r in tr]] for k in range(len(d.cohorts))]
         draws.append((cpos, rows, []))
-    return _replicate(d, tuning, fitted, draws, horizon)
+    return _replicate(d, tuning, fitted, draws, horizon, kinds)
 
 
 def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):
@@ -193,6 +199,7 @@ def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):
             continue
         att = np.full(len(units), np.nan)
         curves = np.full((len(units), horizon), np.nan)
+        per_cohort = np.full((len(units), len(d.cohorts)), np.nan)
         for u, who in enumerate(units):
             fl, nl, pl = [], [], []
             for k, c in enumerate(d.cohorts):
@@ -214,13 +221,22 @@ def jackknife(d: Design, fitted: dict[str, list[BlockFit]], horizon: int):
                 fl.append(BlockFit(float(curve.mean()), omega, f.lambda_, curve))
                 nl.append(n1)
                 pl.append(curve.size)
+                per_cohort[u, k] = fl[-1].estimate
             att[u], curves[u] = aggregate(fl, nl, pl, horizon)
-        out[kind] = (att, curves)
+        out[kind] = (att, curves, per_cohort)
     return out
 
 
 def replication_se(values: np.ndarray, method: str) -> float:
-    """The standard error from replications (NaN when fewer than two are finite)."""
+    """The standard error from replications (NaN when fewer than two are finite).
+
+    Placebo and bootstrap use the finite replications (a bootstrap draw without a
+    cohort's treated units has no estimate for that cohort); the jackknife needs
+    every leave-one-out estimate, so one missing (a cohort of one treated unit,
+    left out) makes it NaN.
+    """
+    if method == "jackknife" and not np.isfinite(values).all():
+        return float("nan")
     v = values[np.isfinite(values)]
     n = v.size
     if n < 2:

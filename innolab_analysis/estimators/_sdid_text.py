@@ -33,9 +33,30 @@ def se_undefined(method: str) -> Diagnostic:
     return _d(f"{method}_undefined", "warning", f"se_undefined_{method}")
 
 
-def diagnostics(*, n_treated, n_controls, cohorts, method, se, n_reps, level) -> list[Diagnostic]:
-    """Plain-language warnings about the design (one treated unit, few periods, fit …)."""
+def diagnostics(
+    *, n_treated, n_controls, cohorts, method, se, n_reps, level, cohort_se_missing=False
+) -> list[Diagnostic]:
+    """Plain-language warnings about the design (one treated unit, few periods, fit …).
+
+    ``cohort_se_missing``: replications exist, so a cohort without a standard
+    error is worth a sentence saying why.
+    """
     out = []
+    if cohort_se_missing:
+        lacking = [co for co in cohorts if not math.isfinite(co.std_error)]
+        if lacking:
+            single = all(len(co.treated_units) == 1 for co in lacking)
+            out.append(
+                _d(
+                    "cohort_se_undefined",
+                    "info",
+                    "cohort_se_jackknife"
+                    if method == "jackknife" and single
+                    else "cohort_se_draws",
+                    cohorts=", ".join(str(co.label) for co in lacking),
+                    count=len(lacking),
+                )
+            )
     if n_treated == 1:
         out.append(_d("one_treated_unit", "warning", "one_treated"))
     if n_controls < CONTROLS:

@@ -77,6 +77,10 @@ class SdidCohort:
         Effect per post period (event time 0, 1, …).
     pre_rmse : float
         Root mean squared gap between the two paths before adoption.
+    std_error : float
+        The cohort's own standard error, from the same placebo, bootstrap or
+        jackknife replications as the aggregate (NaN without them, and for the
+        jackknife when the cohort has one treated unit).
     """
 
     label: Any
@@ -91,6 +95,7 @@ class SdidCohort:
     synthetic_path: pd.Series
     effects: pd.Series
     pre_rmse: float
+    std_error: float = math.nan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,6 +328,7 @@ def synthetic_did(
     seed: int | None = 2018,
     missing: MissingPolicy = "raise",
     level: float = 0.95,
+    comparison_se: bool = True,
 ) -> SyntheticDidResult:
     """Estimate an intervention's effect by synthetic difference-in-differences.
 
@@ -353,6 +359,11 @@ def synthetic_did(
         drop them (a diagnostic says how many). Treated units may not miss any.
     level : float
         Confidence level of the normal intervals.
+    comparison_se : bool
+        Also refit SC and DiD in every placebo or bootstrap draw, for their
+        standard errors in ``.comparison`` (Table 1 of the paper). False
+        computes SDID's alone (about a third of the work); the SC and DiD
+        estimates are always there, their standard errors are then missing.
 
     Returns
     -------
@@ -390,6 +401,8 @@ def synthetic_did(
     check_option("missing", missing, MissingPolicy)
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    if not isinstance(comparison_se, bool):
+        raise ParamsError(f"comparison_se must be True or False, got {comparison_se!r}")
     if replications is not None and not (isinstance(replications, int) and replications >= 2):
         raise ParamsError(
             f"replications must be an integer of at least 2 or None, got {replications!r}"
@@ -468,6 +481,7 @@ def synthetic_did(
         method = "placebo" if n_treated == 1 else "bootstrap"
     rng = np.random.default_rng(seed)
     reps = None
+    kinds = ESTIMATORS if comparison_se else ("sdid",)
     from innolab_analysis.estimators import _sdid_text as tx
 
     if method == "placebo":
@@ -477,18 +491,20 @@ def synthetic_did(
                 f"({n_treated}); use se='bootstrap' or se='jackknife'"
             )
         draws = None if (n_treated == 1 and replications is None) else (replications or 200)
-        reps = se_mod.placebo(design, tuning, fitted, horizon, draws, rng)
+        reps = se_mod.placebo(design, tuning, fitted, horizon, draws, rng, kinds)
     elif method == "bootstrap":
         if n_treated == 1:
             diagnostics.append(tx.se_undefined("bootstrap"))
         else:
-            reps = se_mod.bootstrap(design, tuning, fitted, horizon, replications or 200, rng)
+            reps = se_mod.bootstrap(
+                design, tuning, fitted, horizon, replications or 200, rng, kinds
+            )
     elif method == "jackknife":
         jk = se_mod.jackknife(design, fitted, horizon)
         if jk["sdid"] is None:
             diagnostics.append(tx.se_undefined("jackknife"))
         else:
-            reps = jk
+            reps = {k: jk[k] for k in kinds}
 
     comparison_rows = []
     se_curve = np.full(horizon, np.nan)
@@ -517,7 +533,12 @@ def synthetic_did(
     total_w = float(sum(a * b for a, b in zip(n_tr, n_post)))
     cohort_objs = []
     pidx = pd.Index(periods, name=time)
-    for (label, members, t0), c, f in zip(cohorts, design.cohorts, fitted["sdid"]):
+    cohort_se = [math.nan] * len(cohorts)
+    if reps is not None and reps.get("sdid") is not None and len(cohorts) > 1:
+        cohort_se = [
+            se_mod.replication_se(reps["sdid"][2][:, j], method) for j in range(len(cohorts))
+        ]
+    for (label, members, t0), c, f, c_se in zip(cohorts, design.cohorts, fitted["sdid"], cohort_se):
         tr_path = Y[c.treated].mean(axis=0)
         co_path = f.omega @ Y[:n0]
         shift = float((tr_path[:t0] - co_path[:t0]) @ f.lambda_)
@@ -539,6 +560,7 @@ def synthetic_did(
                     f.curve, index=pd.RangeIndex(f.curve.size, name="e"), name="effect"
                 ),
                 pre_rmse=pre_rmse,
+                std_error=float(c_se),
             )
         )
     att, curve = point["sdid"]
@@ -549,7 +571,8 @@ def synthetic_did(
         rows.append((f"e={e}", float(curve[e]), float(se_curve[e]), lo, hi, p))
     if len(cohort_objs) > 1:
         for co in cohort_objs:
-            rows.append((f"cohort={co.label}", co.estimate, math.nan, math.nan, math.nan, math.nan))
+            lo, hi, p = normal_inference(co.estimate, co.std_error, level)
+            rows.append((f"cohort={co.label}", co.estimate, co.std_error, lo, hi, p))
     terms = pd.DataFrame(
         rows, columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"]
     )
@@ -566,6 +589,7 @@ def synthetic_did(
         se=se,
         n_reps=len(rep_frame),
         level=level,
+        cohort_se_missing=reps is not None and len(cohort_objs) > 1,
     )
     enumerated = method == "placebo" and n_treated == 1 and replications is None
     se_type = tx.se_type(method, len(rep_frame), seed, level, enumerated=enumerated)

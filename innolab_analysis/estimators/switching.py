@@ -5,21 +5,28 @@ An innovation can be discontinued and relaunched (the data model records
 staggered estimators assume that treatment, once on, stays on; these
 estimators do not:
 
-* ``did_m`` — the instantaneous effect ``DID_M`` (2020): each period's
-  *joiners* (0→1) against the groups untreated in both periods, and its
-  *leavers* (1→0) against the groups treated in both, averaged with weights
-  equal to the numbers of switchers (terms ``joiners`` and ``leavers`` hold
-  the two halves, ``did_m_placebo`` the same comparison one period earlier);
-* ``e=ℓ−1`` — the dynamic effects ``DID_ℓ`` of ``did_multiplegt_dyn``
-  (2024): the effect of having switched ``ℓ`` periods ago, each switcher
-  against the groups with the same baseline treatment that have not switched
-  yet, signed by the direction of its first switch; ``e=−ℓ−1`` are the
-  placebos ``DID^pl_ℓ``.
+* ``did_m`` — the instantaneous effect ``DID_M`` of the 2020 AER paper: each
+  period's *joiners* (0→1) against the groups untreated in both periods, and
+  its *leavers* (1→0) against the groups treated in both, averaged with
+  weights equal to the numbers of switchers; every switch counts, also a
+  second or third one (terms ``joiners`` and ``leavers`` hold the paper's two
+  halves ``DID_+`` and ``DID_−``, ``did_m_placebo`` the same comparison one
+  period earlier among groups stable then). Only for a 0/1 treatment.
+* ``e=ℓ−1`` — the event-study effects ``DID_ℓ`` of ``did_multiplegt_dyn``
+  (REStat 2024, non-normalised): the effect of having *first* switched ``ℓ``
+  periods ago, each switcher against the groups with the same period-one
+  treatment that have not switched yet, signed by the direction of its first
+  switch; ``e=−ℓ−1`` are the placebos ``DID^pl_ℓ``. ``e=0`` (``DID_1``)
+  differs from ``did_m`` by design: it uses first switches only.
 
-Numbers: :mod:`~innolab_analysis.estimators._switching_core`. Standard
-errors: ``analytic`` (the variance of the per-group contributions, demeaned
-within cohorts of the same baseline, first-switch date and direction, as the
-authors' conservative estimator) or ``bootstrap`` (groups resampled).
+Numbers: :mod:`~innolab_analysis.estimators._switching_core`; they agree with
+the authors' implementations: ``DID_ℓ`` with R ``DIDmultiplegtDYN`` and its
+Python port ``py-did-multiplegt-dyn`` to 1e-12, ``DID_M`` with
+``did-multiplegt-stat`` to 1e-9 (it computes in single precision); see the
+tests and ``benchmarks/results.md``. Standard errors: ``analytic`` (``DID_M`` as
+``did_multiplegt_stat``'s influence function, ``DID_ℓ`` as
+``did_multiplegt_dyn``'s cohort-demeaned variance) or ``bootstrap`` (groups
+resampled).
 """
 
 from __future__ import annotations
@@ -231,7 +238,7 @@ def switching_did(
         )  # fmt: skip
     Y, D = Yw.to_numpy(), Dw.to_numpy()
     binary = bool(np.isin(D, (0.0, 1.0)).all())
-    terms_a, counts, F = contributions(Y, D, effects=effects, placebo=placebo, binary=binary)
+    terms_a, F = contributions(Y, D, effects=effects, placebo=placebo, binary=binary)
     if not terms_a:
         raise DataValidationError(
             [
@@ -246,32 +253,25 @@ def switching_did(
     order = [k for k in ("did_m", "joiners", "leavers", "did_m_placebo") if k in terms_a]
     ev = sorted((k for k in terms_a if k.startswith("e=")), key=lambda k: int(k[2:]))
     order += [k for k in ev if int(k[2:]) >= 0] + [k for k in ev if int(k[2:]) < 0][::-1]
-    est = {k: float(terms_a[k].sum()) for k in order}
+    est = {k: terms_a[k].estimate for k in order}
+    counts = {k: terms_a[k].n_switchers for k in order}
 
     G = Y.shape[0]
     if se == "analytic":
-        direction = np.sign(D[np.arange(G), np.minimum(F, D.shape[1] - 1)] - D[:, 0])
-        cohort = pd.factorize(pd.MultiIndex.from_arrays([D[:, 0], F, direction]))[0]
-        ses = {}
-        for k in order:
-            a = terms_a[k]
-            means = np.bincount(cohort, a) / np.bincount(cohort)
-            ses[k] = float(np.sqrt(np.sum((a - means[cohort]) ** 2)))
+        ses = {k: terms_a[k].se for k in order}
         se_type = (
-            "analytic: variance of the per-unit contributions, demeaned within cohorts of units "
-            f"with the same baseline treatment, first-switch date and direction ({G} units); "
-            f"{level:.0%} CI and p from the normal reference"
+            f"analytic: DID_M as did_multiplegt_stat (influence function, {G} units), DID_l and "
+            "placebos as did_multiplegt_dyn (long differences demeaned within cohorts, "
+            f"small-cohort correction); {level:.0%} CI and p from the normal reference"
         )
     else:
         rng = np.random.default_rng(seed)
         draws = {k: [] for k in order}
         for _ in range(bootstrap_reps):
             ind = rng.integers(0, G, size=G)
-            ta, _, _ = contributions(
-                Y[ind], D[ind], effects=effects, placebo=placebo, binary=binary
-            )
+            ta, _ = contributions(Y[ind], D[ind], effects=effects, placebo=placebo, binary=binary)
             for k in order:
-                draws[k].append(float(ta[k].sum()) if k in ta else math.nan)
+                draws[k].append(ta[k].estimate if k in ta else math.nan)
         ses = {}
         for k in order:
             v = np.array(draws[k])

@@ -9,6 +9,7 @@ __getattr__, __dir__, __all__ = attach(
     __name__,
     {
         "agency_panel": ".panel",
+        "innovation_switching": ".innovation_switching",
         "impact_study": ".impact",
         "ImpactStudy": ".impact",
         "innovation_portfolio": ".portfolio",

@@ -148,7 +148,7 @@ def agency_panel(
         ``n_respondents`` (0 when the agency had no respondents: then ``ikm``
         is NaN), ``ikm_note`` (why an IKM is missing), one column per service
         indicator, ``first_launch``, ``cohort``, ``treated``, ``event_time``,
-        ``active``, ``always_treated``, one column per readiness dimension and
+        ``active``, ``n_active``, ``always_treated``, one column per readiness dimension and
         ``readiness_assessed_on``.
 
     Raises
@@ -175,7 +175,8 @@ def agency_panel(
       ``active`` (1 when at least one launched innovation was in operation at
       some time during the period: launched on or before the period's last
       day and not discontinued on or before its first day) records that
-      separately.
+      separately, and ``n_active`` counts the innovations in operation in the
+      period (the on/off treatment of :func:`innovation_switching`).
     * An agency whose first launch is before the first period is
       **always treated**: ``always_treated`` is True, ``cohort`` = 1 and
       ``treated`` = 1 throughout; staggered-DiD estimators should drop it.
@@ -350,7 +351,7 @@ def agency_panel(
             raise EstimationError(why)
 
     p_end = panel["period"].map(lambda p: _shift(p, months) - pd.Timedelta(days=1))
-    active = np.zeros(len(panel), dtype=bool)
+    active = np.zeros(len(panel), dtype=int)
     for aid, rows in launched.groupby("agency_id"):
         mask = (panel["agency_id"] == aid).to_numpy()
         if not mask.any():
@@ -360,8 +361,9 @@ def agency_panel(
         lo = rows["launched_on"].to_numpy()[None, :]
         hi = rows["discontinued_on"].to_numpy()[None, :]
         on = (lo <= p1) & (pd.isna(hi) | (hi > p0))
-        active[mask] = on.any(axis=1)
-    panel["active"] = active.astype(int)
+        active[mask] = on.sum(axis=1)
+    panel["active"] = (active > 0).astype(int)
+    panel["n_active"] = active
 
     # ---- IKM ------------------------------------------------------------------------------------
     front = ["agency_id", "period", "period_index"]
@@ -455,7 +457,8 @@ def agency_panel(
             ],
             title=f"{len(missing)} problem(s) in the outcomes of agency_panel",
         )
-    treat = ["first_launch", "cohort", "treated", "event_time", "active", "always_treated"]
+    treat = ["first_launch", "cohort", "treated", "event_time"]
+    treat += ["active", "n_active", "always_treated"]
     panel = panel[front + ind_cols + treat + dim_cols]
     panel = panel.sort_values(["agency_id", "period"], kind="stable").reset_index(drop=True)
     panel.columns.name = None

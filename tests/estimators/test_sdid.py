@@ -99,6 +99,36 @@ def test_staggered_is_the_weighted_average_of_cohort_fits():
     assert res.se_type.startswith("none")
 
 
+def test_staggered_cohorts_get_their_own_standard_errors():
+    starts = {"u00": 8, "u01": 8, "u02": 11}
+    df = _factor_panel(start=starts)
+    kw = {**KW, "treated_unit": list(starts), "intervention": starts}
+    res = synthetic_did(df, **kw, se="placebo", replications=40)
+    t = res.terms.set_index("term")
+    cohort_reps = []
+    for co in res.cohorts:
+        assert co.std_error > 0
+        assert t.loc[f"cohort={co.label}", "std_error"] == co.std_error
+        lo, hi = t.loc[f"cohort={co.label}", ["ci_lower", "ci_upper"]]
+        assert lo < co.estimate < hi
+        cohort_reps.append(co.std_error)
+    # the cohort SEs come from the same draws as the aggregate: the aggregate is a
+    # weighted mean of the cohort estimates draw by draw, so its SE is at most the sum
+    w = np.array([co.weight for co in res.cohorts])
+    assert res.std_error <= float(w @ cohort_reps) + 1e-12
+    assert "cohort_se_undefined" not in {d.code for d in res.diagnostics}
+    # jackknife: cohort 11 has one treated unit, so it has no jackknife SE, and says why
+    jk = synthetic_did(df, **kw, se="jackknife")
+    assert jk.cohorts[0].std_error > 0 and math.isnan(jk.cohorts[1].std_error)
+    d = {d.code: d for d in jk.diagnostics}["cohort_se_undefined"]
+    assert d.message.en == (
+        "The cohort starting 11 has no standard error of its own: it holds a single treated "
+        "unit, and the jackknife that leaves it out has no estimate left for the cohort. Its "
+        "estimate is shown; for a standard error use se='placebo' or se='bootstrap'."
+    )
+    assert d.message.id.startswith("Kelompok yang mulai 11 tidak punya galat baku sendiri")
+
+
 def test_bootstrap_is_seeded_and_positive():
     treated = [f"u{i:02d}" for i in range(6)]
     df = _factor_panel(treated=treated)
@@ -108,11 +138,29 @@ def test_bootstrap_is_seeded_and_positive():
     assert a.std_error == b.std_error > 0
 
 
+@pytest.mark.parametrize("se", ["placebo", "bootstrap", "jackknife"])
+def test_comparison_se_false_refits_sdid_alone_with_the_same_numbers(se):
+    treated = [f"u{i:02d}" for i in range(3)]
+    df = _factor_panel(treated=treated)
+    kw = {**KW, "treated_unit": treated, "intervention": 10, "se": se, "replications": 30}
+    full = synthetic_did(df, **kw)
+    lean = synthetic_did(df, **kw, comparison_se=False)
+    assert lean.std_error == full.std_error > 0
+    pd.testing.assert_frame_equal(lean.terms, full.terms)
+    assert list(lean.replications.columns) == ["sdid"]
+    assert lean.replications["sdid"].tolist() == full.replications["sdid"].tolist()
+    assert lean.comparison["estimate"].tolist() == full.comparison["estimate"].tolist()
+    assert lean.comparison.loc[["sc", "did"], "std_error"].isna().all()
+    assert full.comparison.loc[["sc", "did"], "std_error"].gt(0).all()
+
+
 def test_input_checks():
     df = _factor_panel()
     kw = {**KW, "treated_unit": "u00", "intervention": 10}
     with pytest.raises(ParamsError, match="level must be between 0 and 1"):
         synthetic_did(df, **kw, level=1.5)
+    with pytest.raises(ParamsError, match="comparison_se must be True or False, got 'no'"):
+        synthetic_did(df, **kw, comparison_se="no")
     with pytest.raises(InnolabError, match="the data have no rows"):
         synthetic_did(df.iloc[:0], **kw)
     allnan = df.assign(y=np.nan)

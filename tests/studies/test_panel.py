@@ -98,7 +98,7 @@ def test_tiny_study_semester_panel(tiny):
     assert list(p.reset_index().columns) == [
         "agency_id", "period", "period_index", "ikm", "n_respondents", "ikm_note",
         "processing_days", "complaints_received", "first_launch", "cohort", "treated",
-        "event_time", "active", "always_treated", "budget", "leadership_commitment",
+        "event_time", "active", "n_active", "always_treated", "budget", "leadership_commitment",
         "readiness_assessed_on",
     ]  # fmt: skip
     # C is left out before it existed (2019H1, 2019H2 both start before 2019-08-01)
@@ -115,6 +115,7 @@ def test_tiny_study_semester_panel(tiny):
     assert a["event_time"].tolist() == [0, 1, 2, 3]
     # discontinued 2020-02-01: still in operation in 2020H1, not in 2020H2; treated stays 1
     assert a["active"].tolist() == [1, 1, 1, 0]
+    assert a["n_active"].tolist() == [1, 1, 1, 0]
     assert a["processing_days"].tolist()[:2] == [10.0, 8.0]
     assert a["complaints_received"].tolist()[:2] == [3.0, 5.0]
     # assessment closest before launch (2019-03-10) is 2018-05-01, not 2019-06-01
