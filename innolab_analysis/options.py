@@ -306,6 +306,7 @@ ImpactSection = Literal[
     "staggered",
     "event_study",
     "twfe",
+    "robustness",
     "its",
     "heterogeneity",
     "mde",
@@ -315,10 +316,12 @@ ImpactSection = Literal[
 ]
 """Narrative sections of the innovation-impact study, in report order."""
 
-ImpactTable = Literal["cohorts", "agencies"]
+ImpactTable = Literal["cohorts", "robustness", "agencies"]
 """Tables of the innovation-impact study."""
 
-ImpactPlotKind = Literal["cohorts", "event_study", "bacon", "its", "agency_effects", "mde"]
+ImpactPlotKind = Literal[
+    "cohorts", "event_study", "bacon", "robustness", "its", "agency_effects", "mde"
+]
 """Figures of the innovation-impact study."""
 
 # --- spillover study

@@ -185,6 +185,11 @@ class InnovationImpactParams(_NotebookParams):
     )
     seed: int = Field(20240101, description="Random seed of the bootstrap.")
     mde: bool = Field(True, description="Also compute the minimum detectable effect.")
+    robustness: bool = Field(
+        True,
+        description="Also run the robustness estimators (Sun-Abraham, synthetic DiD) and the "
+        "sensitivity analyses (HonestDiD, pre-trend power).",
+    )
 
 
 class CitySpilloverParams(_NotebookParams):

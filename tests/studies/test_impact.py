@@ -74,7 +74,7 @@ def test_imputation_equals_hand_computation_on_a_tiny_panel():
     Untreated cells: a1..a3, b1, b2. The FE fit is exact for a (3 cells) and the period
     effects come from a alone: y_b(0) at t3 = b's mean gap to a over t1-t2 + a3.
     """
-    agencies = pd.DataFrame({"agency_id": ["a", "b"], "name": ["A", "B"]})
+    from innolab_analysis.estimators.imputation import imputation_did
     from innolab_analysis.studies.impact._designs import agency_effects
 
     panel = pd.DataFrame(
@@ -86,12 +86,71 @@ def test_imputation_equals_hand_computation_on_a_tiny_panel():
             "y": [10.0, 11.0, 13.0, 20.0, 22.0, 30.0],
         }
     )
-    out = agency_effects(panel, "y", dict(zip(agencies.agency_id, agencies.name)), {})
+    fit = imputation_did(
+        panel, outcome="y", unit="agency_id", time="period_index", cohort="cohort", pretrends=0
+    )
+    out = agency_effects(fit, panel, {"a": "A", "b": "B"}, {3: "2020-S1"})
     # gaps b - a at t1, t2: 10, 11 -> mean 10.5; imputed b3 = 13 + 10.5 = 23.5; effect 6.5
     assert out["estimate"].tolist() == pytest.approx([6.5])
-    # t1-t2 is a 2x2 with interaction (22 - 20) - (11 - 10) = 1, split as +-1/4 over its four
-    # cells, so b's pre residuals are -0.25, +0.25: sd = sqrt(0.125 / 1); se = sd * sqrt(1 + 1/2)
-    assert out["std_error"].iloc[0] == pytest.approx(np.sqrt(0.125) * np.sqrt(1.5))
+    assert out[["agency_id", "name", "cohort_label", "n_pre", "n_post"]].values.tolist() == [
+        ["b", "B", "2020-S1", 2, 1]
+    ]
+
+
+def test_agency_effects_are_the_imputation_estimators(ikm):
+    from innolab_analysis.estimators.imputation import imputation_did
+
+    fit = imputation_did(
+        ikm.panel, outcome="ikm", unit="agency_id", time="period_index", cohort="cohort"
+    )
+    ue = fit.unit_effects().set_index("unit")
+    ae = ikm.agency_effects.set_index("agency_id")
+    assert ae["estimate"].to_numpy() == pytest.approx(ue.loc[ae.index, "estimate"].to_numpy())
+    assert ae["std_error"].to_numpy() == pytest.approx(ue.loc[ae.index, "std_error"].to_numpy())
+    assert ikm.robust.table.set_index("design").loc["imputation", "estimate"] == pytest.approx(
+        fit.estimate
+    )
+
+
+def test_every_robustness_estimator_covers_the_planted_att(ikm, truth):
+    t = ikm.robust.table.set_index("design")
+    assert list(t.index) == [
+        "callaway_santanna",
+        "sun_abraham",
+        "imputation",
+        "synthetic_did",
+        "twfe",
+    ]
+    planted = truth["ikm"]["att_simple"]
+    for design, row in t.iterrows():
+        assert row["ci_lower"] < planted < row["ci_upper"], design
+    assert t.loc["callaway_santanna", "estimate"] == pytest.approx(ikm.staggered.estimate)
+    assert t.loc["twfe", "estimate"] == pytest.approx(ikm.twfe.estimate)
+    assert t.loc["sun_abraham", "estimate"] == pytest.approx(ikm.robust.sun_abraham.estimate)
+    assert ikm.robust.agree
+    # synthetic DiD needs every agency in every period: Kranggan (formed 2016) is left out
+    assert ikm.robust.sdid_dropped == ("kec_kranggan",)
+
+
+def test_sensitivity_analyses_read_in_plain_words(ikm):
+    h, pt = ikm.robust.honest, ikm.robust.pretrend
+    assert 0 < h.breakdown < 2 and h.restriction == "relative_magnitude"
+    # the universal-base event study in the event-study window: 3 leads (e=-1 is the reference)
+    assert (ikm.robust.event.terms["event_time"] < 0).sum() == 3 and pt.slope > 0
+    id_text, en_text = ikm.markdown("robustness", "id"), ikm.markdown("robustness", "en")
+    shown = f"{h.breakdown:.1f}"
+    assert f"berbeda lebih dari **{shown.replace('.', ',')}** kali selisih terbesar" in id_text
+    assert f"differ by more than **{shown}** times the largest difference" in en_text
+    assert "Roth 2022" in en_text and f"{pt.slope:.2f} points per period" in en_text
+    keys = [f.key for f in ikm.findings("en")]
+    assert "robustness" in keys and "twfe" not in keys
+
+
+def test_robustness_can_be_left_out(demo_study):
+    res = impact_study(demo_study, frequency="year", robustness=False)
+    assert res.robust is None
+    assert "twfe" in [f.key for f in res.findings("en")]
+    assert res.markdown("robustness", "en").startswith("## How robust is this")
 
 
 def test_effect_rows_have_the_effect_columns_and_the_headlines(ikm):

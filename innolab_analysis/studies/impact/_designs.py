@@ -145,68 +145,30 @@ def choose_its(panel, outcome, its_agency, covid_years, notes, names):
     return res, chosen, bool(controls)
 
 
-def agency_effects(panel, outcome, names, labels) -> pd.DataFrame:
-    """Agency-level ATT by imputation (Borusyak–Jaravel–Spiess style).
+def agency_effects(imputation, panel, names, labels) -> pd.DataFrame:
+    """Agency-level effects of the Borusyak–Jaravel–Spiess imputation, one row per adopting agency.
 
-    Agency and period effects are fitted by least squares on the untreated
-    cells (never- and not-yet-treated); each adopting agency's effect is the
-    mean of observed minus imputed outcome over its treated cells.
+    Each agency's effect is the mean of observed minus imputed outcome over its
+    treated periods (:meth:`ImputationResult.unit_effects`, which also gives
+    its conservative standard error); here with the agency's name, cohort
+    label and leadership-commitment score.
     """
-    df = panel[[_UNIT, _TIME, _COHORT, "treated", outcome]].copy()
+    ue = imputation.unit_effects()
+    out = pd.DataFrame(
+        {
+            "agency_id": ue["unit"].astype(str).to_numpy(),
+            "name": [names.get(str(a), str(a)) for a in ue["unit"]],
+            "cohort": ue["cohort"].astype(int).to_numpy(),
+            "cohort_label": [labels.get(int(g), str(g)) for g in ue["cohort"]],
+        }
+    )
     if _LEADERSHIP in panel.columns:
-        df[_LEADERSHIP] = panel[_LEADERSHIP].to_numpy()
-    u_codes, units = pd.factorize(df[_UNIT])
-    t_codes, times = pd.factorize(df[_TIME], sort=True)
-    untreated = (df["treated"] == 0).to_numpy()
-    n_u, n_t = len(units), len(times)
-    X = np.zeros((len(df), n_u + n_t - 1))
-    X[np.arange(len(df)), u_codes] = 1.0
-    later = t_codes > 0
-    X[np.flatnonzero(later), n_u + t_codes[later] - 1] = 1.0
-    y = df[outcome].to_numpy(float)
-    coef, *_ = np.linalg.lstsq(X[untreated], y[untreated], rcond=None)
-    # Periods without any untreated cell cannot be imputed.
-    seen_t = np.zeros(n_t, dtype=bool)
-    seen_t[np.unique(t_codes[untreated])] = True
-    resid = y - X @ coef
-    rows = []
-    for code, agency in enumerate(units):
-        mine = u_codes == code
-        g = int(df.loc[mine, _COHORT].iloc[0])
-        if g <= 0:
-            continue
-        pre = mine & untreated
-        post = mine & ~untreated & seen_t[t_codes]
-        n_pre, n_post = int(pre.sum()), int(post.sum())
-        if n_post == 0 or n_pre == 0:
-            continue
-        est = float(resid[post].mean())
-        if n_pre >= 2:
-            sigma = float(np.sqrt(np.sum(resid[pre] ** 2) / (n_pre - 1)))
-            se = sigma * np.sqrt(1 / n_post + 1 / n_pre)
-            crit = stats.t.ppf(0.975, n_pre - 1)
-            p = float(2 * stats.t.sf(abs(est / se), n_pre - 1)) if se > 0 else float("nan")
-        else:
-            se, crit, p = float("nan"), float("nan"), float("nan")
-        rows.append(
-            {
-                "agency_id": agency,
-                "name": names.get(agency, agency),
-                "cohort": g,
-                "cohort_label": labels.get(g, str(g)),
-                _LEADERSHIP: float(df.loc[mine, _LEADERSHIP].iloc[0])
-                if _LEADERSHIP in df.columns
-                else float("nan"),
-                "estimate": est,
-                "std_error": se,
-                "ci_lower": est - crit * se,
-                "ci_upper": est + crit * se,
-                "p_value": p,
-                "n_pre": n_pre,
-                "n_post": n_post,
-            }
-        )
-    out = pd.DataFrame(rows)
+        lead = panel.groupby(_UNIT)[_LEADERSHIP].first()
+        out[_LEADERSHIP] = lead.reindex(out["agency_id"]).to_numpy(float)
+    else:
+        out[_LEADERSHIP] = np.nan
+    for col in ("estimate", "std_error", "ci_lower", "ci_upper", "p_value", "n_pre", "n_post"):
+        out[col] = ue[col].to_numpy()
     if len(out):
         lead = out[_LEADERSHIP]
         sd = float(lead.std(ddof=0))

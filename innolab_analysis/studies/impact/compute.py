@@ -42,6 +42,7 @@ from innolab_analysis.options import (
     StaggeredMethod,
 )
 from innolab_analysis.studies._contract import Finding, StudyResult
+from innolab_analysis.studies.impact import _robustness
 from innolab_analysis.studies.impact._designs import (
     Moderation,
     agency_effects,
@@ -116,6 +117,7 @@ class ImpactStudy(StudyResult):
     agency_effects: pd.DataFrame
     moderation: Moderation | None
     mde: Any
+    robust: Any
     cohort_labels: tuple[tuple[int, str], ...]
     n_boot: int
     seed: int
@@ -133,6 +135,7 @@ class ImpactStudy(StudyResult):
         "its": (8.5, 4.4),
         "agency_effects": (7.5, 4.8),
         "mde": (7.0, 4.2),
+        "robustness": (7.5, 4.0),
     }
 
     # ------------------------------------------------------------------ names
@@ -238,8 +241,10 @@ class ImpactStudy(StudyResult):
 
 
 _AGENCY_SE = (
-    "agency's pre-period residual SD × sqrt(1/n_post + 1/n_pre) (imputation from agency and "
-    "period effects fitted on untreated cells); iid residuals assumed, t(n_pre − 1)"
+    "Borusyak–Jaravel–Spiess imputation: the unit's mean effect over its treated periods; "
+    "conservative SE = clustered imputation error of the untreated fit + the unit's own treated "
+    "cells one by one (leave-one-out event-time means); serial correlation within the unit's "
+    "post-period not accounted for; normal reference"
 )
 
 
@@ -259,6 +264,7 @@ def impact_study(
     covid_years: tuple[int, ...] = (2020,),
     leads: int | None = None,
     lags: int | None = None,
+    robustness: bool = True,
 ) -> ImpactStudy:
     """Run the innovation-impact designs on one study and bundle them with their narrative.
 
@@ -288,6 +294,10 @@ def impact_study(
         The demo's dip covers 2020; adjust for your data.
     leads, lags : int, optional
         Event-study window (default 4 and 6 semesters, or 2 and 3 years).
+    robustness : bool
+        Also run the robustness estimators (Sun–Abraham, synthetic DiD with a
+        100-resample bootstrap) and the sensitivity analyses (HonestDiD,
+        pre-trend power); the imputation estimator always runs.
 
     Returns
     -------
@@ -315,6 +325,7 @@ def impact_study(
         raise ParamsError(f"n_boot must be a whole number ≥ 0, got {n_boot!r}")
 
     from innolab_analysis.estimators.event_study import event_study
+    from innolab_analysis.estimators.imputation import imputation_did
     from innolab_analysis.estimators.staggered import staggered_did
     from innolab_analysis.estimators.twfe import twfe
     from innolab_analysis.studies.panel import agency_panel
@@ -390,7 +401,8 @@ def impact_study(
             )
         )
 
-    effects = agency_effects(panel, outcome, names, dict(cohort_labels))
+    imputation = imputation_did(panel, outcome=outcome, unit=_UNIT, time=_TIME, cohort=_COHORT)
+    effects = agency_effects(imputation, panel, names, dict(cohort_labels))
     notes.append(
         Diagnostic(
             "agency_effects",
@@ -436,6 +448,21 @@ def impact_study(
         agency_effects=effects,
         moderation=moderation_result,
         mde=power,
+        robust=(
+            _robustness.robustness(
+                panel,
+                outcome,
+                staggered=cs,
+                twfe=tw,
+                imputation=imputation,
+                control_group=control_group,
+                leads=leads,
+                lags=lags,
+                seed=seed,
+            )
+            if robustness
+            else None
+        ),
         cohort_labels=cohort_labels,
         n_boot=n_boot,
         seed=seed,

@@ -171,6 +171,44 @@ def _bacon(res, ax, language: str) -> None:
     _legend_below(ax, ncol=2)
 
 
+def _robustness(res, ax, language: str) -> None:
+    if res.robust is None:
+        _nothing_to_draw(ax, "impact.robustness.honest.none", language)
+        return
+    t = res.robust.table.reset_index(drop=True)
+    y = np.arange(len(t))[::-1]
+    colors = [
+        PALETTE["staggered"] if d == "callaway_santanna" else PALETTE["control"]
+        for d in t["design"]
+    ]
+    err = np.vstack([t["estimate"] - t["ci_lower"], t["ci_upper"] - t["estimate"]])
+    for yi, xi, e0, e1, c in zip(y, t["estimate"], err[0], err[1], colors, strict=True):
+        ax.errorbar([xi], [yi], xerr=[[e0], [e1]], fmt="o", color=c, capsize=3)
+    ax.errorbar(
+        [],
+        [],
+        xerr=[],
+        fmt="o",
+        color=PALETTE["control"],
+        capsize=3,
+        label=_t("robustness.points", language, level=res.staggered.level),
+    )
+    ax.axvline(0, **ZERO, label=_no_effect(language))
+    ax.set_yticks(y)
+    ax.set_yticklabels([mpl_text(l10n.label("design", d, language)) for d in t["design"]])
+    ax.set_xlabel(
+        _t(
+            "robustness.x",
+            language,
+            outcome=res.outcome_name(language),
+            unit=res.unit_word(language),
+            level=res.staggered.level,
+        )
+    )
+    localise_axis(ax, language, axis="x", decimals=1)
+    _legend_below(ax, ncol=2)
+
+
 def _its(res, ax, language: str) -> None:
     if res.its is None:
         _nothing_to_draw(ax, "impact.its.not_run", language)
@@ -273,6 +311,7 @@ _DRAW: dict[str, Callable[[object, object, str], None]] = {
     "cohorts": _cohorts,
     "event_study": _event_study,
     "bacon": _bacon,
+    "robustness": _robustness,
     "its": _its,
     "agency_effects": _agency_effects,
     "mde": _mde,

@@ -90,7 +90,32 @@ def _agencies(res, language: str) -> ReportTable:
     )
 
 
-_TABLES = {"cohorts": _cohorts, "agencies": _agencies}
+def _robustness(res, language: str) -> ReportTable:
+    rob = res.robust
+    rows = (
+        rob.table
+        if rob is not None
+        else pd.DataFrame(columns=["design", "estimate", "ci_lower", "ci_upper", "p_value"])
+    )
+    data = rows.assign(design=[l10n.label("design", d, language) for d in rows["design"]])
+    unit = res.unit_word(language)
+    columns = {
+        "design": _h("column.design", language),
+        "estimate": _h("column.estimate", language, unit=unit),
+        **l10n.column_labels(["ci_lower", "ci_upper", "p_value"], language),
+    }
+    return ReportTable(
+        data,
+        columns=columns,
+        formats={"estimate": ".2f", "ci_lower": ".2f", "ci_upper": ".2f", "p_value": "pnum"},
+        language=language,
+        name="efek-per-estimator" if language == "id" else "effect-by-estimator",
+        caption=_h("table.robustness.caption", language),
+        notes=(_h("robustness.targets", language),),
+    )
+
+
+_TABLES = {"cohorts": _cohorts, "robustness": _robustness, "agencies": _agencies}
 
 
 def table(res, name: str, language: str) -> ReportTable:

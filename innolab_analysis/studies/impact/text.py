@@ -124,7 +124,10 @@ def findings(res, language: str) -> tuple[Finding, ...]:
                 outcome=res.outcome,
             )
         )
-    if res.bacon is not None:
+    rb = _robustness_finding(res, language)
+    if rb is not None:
+        out.append(rb)
+    elif res.bacon is not None:
         text = _t(
             "finding.twfe",
             language,
@@ -136,9 +139,12 @@ def findings(res, language: str) -> tuple[Finding, ...]:
         text = _t(
             "finding.twfe_no_bacon", language, twfe=res.twfe.estimate, att=s.estimate, unit=unit
         )
-    out.append(
-        Finding("twfe", text, res.twfe.estimate, res.twfe.ci_lower, res.twfe.ci_upper, res.outcome)
-    )
+    if rb is None:
+        out.append(
+            Finding(
+                "twfe", text, res.twfe.estimate, res.twfe.ci_lower, res.twfe.ci_upper, res.outcome
+            )
+        )
     m = res.moderation
     if m is not None:
         out.append(
@@ -165,6 +171,63 @@ def findings(res, language: str) -> tuple[Finding, ...]:
             )
         )
     return tuple(out[:6])
+
+
+def _sign(res, estimate: float, language: str) -> str:
+    return _t(f"robustness.honest.{'positive' if estimate > 0 else 'negative'}", language)
+
+
+def _honest_clause(res, language: str, prefix: str) -> str:
+    """The HonestDiD reading in one clause or sentence (``prefix``: finding or section key)."""
+    h = res.robust.honest
+    if h is None:
+        return _t(f"{prefix}.none", language)
+    sign = _sign(res, h.estimate, language)
+    if not np.isfinite(h.breakdown):
+        return _t(f"{prefix}.unbounded", language, sign=sign)
+    if h.breakdown <= 0:
+        return _t(f"{prefix}.zero", language)
+    if prefix == "finding.honest":
+        return _t(prefix, language, sign=sign, breakdown=h.breakdown)
+    reading = _t(
+        "robustness.honest.strong" if h.breakdown >= 1 else "robustness.honest.weak", language
+    )
+    return _t("robustness.honest", language, sign=sign, breakdown=h.breakdown, reading=reading)
+
+
+def _robustness_finding(res, language: str) -> Finding | None:
+    rob = res.robust
+    if rob is None or rob.table.empty:
+        return None
+    t = rob.table
+    direction = _t(
+        "direction.good_plain"
+        if _improves(res, float(t["estimate"].median()))
+        else "direction.bad_plain",
+        language,
+    )
+    return Finding(
+        "robustness",
+        _t(
+            "finding.robustness.agree" if rob.agree else "finding.robustness.disagree",
+            language,
+            low=t["estimate"].min(),
+            high=t["estimate"].max(),
+            unit=res.unit_word(language),
+            direction=direction,
+            honest=_honest_clause(res, language, "finding.honest"),
+        ),
+        float(t["estimate"].median()),
+        float(t["estimate"].min()),
+        float(t["estimate"].max()),
+        res.outcome,
+    )
+
+
+def _improves(res, estimate: float) -> bool:
+    from innolab_analysis.studies.impact.compute import BETTER
+
+    return estimate * BETTER[res.outcome] > 0
 
 
 class _Row:
@@ -298,6 +361,68 @@ def _twfe(res, language: str) -> str:
     return " ".join(parts)
 
 
+def _robustness_section(res, language: str) -> str:
+    rob = res.robust
+    if rob is None:
+        return _t("robustness.honest.none", language)
+    t = rob.table
+    unit = res.unit_word(language)
+    parts = [_t("robustness.intro", language)]
+    direction = _t(
+        "direction.good_plain"
+        if _improves(res, float(t["estimate"].median()))
+        else "direction.bad_plain",
+        language,
+    )
+    parts.append(
+        _t(
+            "robustness.agree" if rob.agree else "robustness.disagree",
+            language,
+            direction=direction,
+            low=t["estimate"].min(),
+            high=t["estimate"].max(),
+            unit=unit,
+        )
+    )
+    parts.append(_t("robustness.targets", language))
+    text = " ".join(parts) + "\n\n" + _honest_clause(res, language, "robustness.honest")
+    if rob.pretrend is not None:
+        pt = rob.pretrend
+        avg = pt.bias[pt.bias["event_time"].isna()]
+        bias = float(avg["trend_bias"].iloc[0]) if len(avg) else np.nan
+        estimate = float(avg["estimate"].iloc[0]) if len(avg) else np.nan
+        text += "\n\n" + _t(
+            "robustness.pretrend",
+            language,
+            n_pre=int((rob.event.terms["event_time"] < 0).sum()),
+            slope=pt.slope,
+            power=pt.power,
+            bias=bias,
+            share=abs(bias / estimate) if estimate else np.nan,
+            unit=unit,
+        )
+    notes = []
+    if rob.sdid_dropped:
+        notes.append(
+            _t(
+                "robustness.sdid_dropped",
+                language,
+                names=l10n.join([res.name_of(a) for a in rob.sdid_dropped], language),
+            )
+        )
+    for design, reason in rob.missing:
+        notes.append(
+            _t(
+                f"robustness.missing.{reason}",
+                language,
+                design=l10n.label("design", design, language),
+            )
+        )
+    if notes:
+        text += "\n\n" + " ".join(notes)
+    return text
+
+
 def _its(res, language: str) -> str:
     if res.its is None:
         found = [d for d in res.diagnostics if d.code == "its"]
@@ -426,6 +551,14 @@ def _methods(res, language: str) -> str:
     ]
     if res.its is not None:
         lines.append(_t("methods.its", language, lags=res.its.hac_lags, dof=res.its_dof))
+    if res.robust is not None:
+        from innolab_analysis.studies.impact._robustness import SDID_REPLICATIONS
+
+        lines.append(_t("methods.sun_abraham", language))
+        if res.robust.sdid is not None:
+            lines.append(_t("methods.sdid", language, n=SDID_REPLICATIONS))
+        if res.robust.honest is not None:
+            lines.append(_t("methods.honest", language))
     lines.append(_t("methods.agency", language))
     return "\n".join(f"- {line}" for line in lines)
 
@@ -435,6 +568,7 @@ _SECTIONS: dict[str, Callable[[object, str], str]] = {
     "staggered": _staggered,
     "event_study": _event_study,
     "twfe": _twfe,
+    "robustness": _robustness_section,
     "its": _its,
     "heterogeneity": _heterogeneity,
     "mde": _mde,
@@ -469,6 +603,11 @@ def alt_text(res, kind: str, language: str) -> str:
         return t(
             "bacon.alt", forbidden=res.bacon.forbidden_weight if res.bacon is not None else np.nan
         )
+    if kind == "robustness":
+        if res.robust is None:
+            return _t("robustness.honest.none", language, markdown=False)
+        tab = res.robust.table
+        return t("robustness.alt", low=tab["estimate"].min(), high=tab["estimate"].max())
     if kind == "its":
         if res.its is None:
             return _t("its.not_run", language, markdown=False)
