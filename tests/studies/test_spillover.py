@@ -793,3 +793,46 @@ def test_alt_text_is_the_one_line_reading(demo_result):
         "tertinggal), Kota Surabaya di kuadran I (maju dan tumbuh pesat)."
     )
     assert demo_result.figure("gravity", "id").alt == demo_result.alt_text("gravity", "id")
+
+
+def test_conformal_p_value_and_synthetic_did_beside_the_synthetic_control(demo_result):
+    from innolab_analysis.estimators.sdid import synthetic_did
+    from innolab_analysis.studies.spillover._synth import index_panel
+
+    comp = demo_result.synth_companions
+    # 15 years: moving-block permutations give p-values in steps of 1/15
+    assert comp.conformal.n_permutations == 15
+    assert comp.conformal.p_value == pytest.approx(5 / 15)
+    sd = comp.sdid
+    assert sd.ci_lower < sd.estimate < sd.ci_upper and sd.ci_lower < 0 < sd.ci_upper
+    assert sd.estimate < 0 and demo_result.synth.estimate < 0  # same sign as the synthetic control
+    # the same donors and the same index panel as the synthetic control
+    from innolab_analysis.data.study import load_study
+
+    regions = load_study("data/demo").regions
+    panel = index_panel(regions, demo_result.satellite, demo_result.donors, demo_result.start_year)
+    direct = synthetic_did(
+        panel,
+        outcome="pdrb_index",
+        unit="region_code",
+        time="year",
+        treated_unit=demo_result.satellite,
+        intervention=demo_result.first_post_year,
+        donors=list(demo_result.donors),
+        se="none",
+    )
+    assert sd.estimate == pytest.approx(direct.estimate, abs=1e-12)
+    en = demo_result.markdown("synth", "en")
+    assert "p = 0.333 for the hypothesis that the toll road had no effect at all" in en
+    assert f"a mean gap of {sd.estimate:.2f} index points" in en
+    idn = demo_result.markdown("synth", "id")
+    assert "DiD sintetis (Arkhangelsky dkk. 2021)" in idn and "p = 0,333" in idn
+
+
+def test_the_companions_can_be_left_out(demo):
+    study, _ = demo
+    res = spillover_study(
+        study, satellite="3576", core="3578", event="2017-12-19", robustness=False
+    )
+    assert res.synth_companions is None and res.synth is not None
+    assert "Conformal inference" not in res.markdown("synth", "en")

@@ -18,7 +18,7 @@ from innolab_analysis.estimators.synth import SyntheticControlResult, synthetic_
 from innolab_analysis.studies.spillover._diagnostics import note, with_names
 from innolab_analysis.studies.spillover.facts import GERBANGKERTOSUSILA
 
-__all__ = ["DonorPool", "RESTATED", "donor_pool", "run_synth"]
+__all__ = ["Companions", "DonorPool", "RESTATED", "companions", "donor_pool", "run_synth"]
 
 RESTATED = frozenset({"interpolation", "no_standard_error"})
 """Diagnostics of the synthetic-control estimator that the study restates in its own words
@@ -148,3 +148,55 @@ def run_synth(
         elif d.code not in RESTATED:
             diags.append(d)
     return sc, "ok", diags
+
+
+@dataclass(frozen=True)
+class Companions:
+    """Designs beside the synthetic control, on the same index panel and donors.
+
+    Attributes
+    ----------
+    conformal : ConformalInference or None
+        Chernozhukov, Wüthrich & Zhu (2021): the p-value for "no effect in any
+        post year" and the set of constant effects not rejected.
+    sdid : SyntheticDidResult or None
+        Synthetic DiD (Arkhangelsky et al. 2021), placebo standard error.
+    """
+
+    conformal: object
+    sdid: object
+
+
+def companions(
+    kk: pd.DataFrame,
+    *,
+    satellite: str,
+    first_post_year: int,
+    base_year: int,
+    pool: DonorPool,
+    level: float,
+) -> Companions:
+    """The conformal p-value and the synthetic DiD beside the synthetic control (None if they fail)."""
+    from innolab_analysis.estimators.sdid import synthetic_did
+
+    panel = index_panel(kk, satellite, pool.codes, base_year)
+    common = dict(
+        outcome="pdrb_index",
+        unit="region_code",
+        time="year",
+        treated_unit=satellite,
+        intervention=first_post_year,
+        donors=list(pool.codes),
+        level=level,
+    )
+    try:
+        conformal = synthetic_control(
+            panel, **common, placebo=False, inference="conformal"
+        ).conformal
+    except EstimationError:
+        conformal = None
+    try:
+        sdid = synthetic_did(panel, **common, se="placebo", comparison_se=False)
+    except EstimationError:
+        sdid = None
+    return Companions(conformal=conformal, sdid=sdid)

@@ -109,6 +109,7 @@ class SpilloverResult(StudyResult):
     linkage: GrowthLinkageResult
     synth: SyntheticControlResult | None
     synth_status: str
+    synth_companions: Any
     donors: tuple[str, ...]
     gravity: pd.DataFrame | None
     gravity_ratio: float
@@ -281,6 +282,7 @@ def spillover_study(
     capture_sectors: Mapping[str, Sequence[str]] = CAPTURE_SECTORS,
     sector_tolerance: float = 0.005,
     synth: bool = True,
+    robustness: bool = True,
 ) -> SpilloverResult:
     r"""Did the satellite city capture its core's growth after the connectivity event?
 
@@ -348,6 +350,10 @@ def spillover_study(
         its ``pdrb_adhk`` in ``regions`` (default 0,5 %).
     synth : bool
         Run the synthetic control (False skips it, e.g. for speed).
+    robustness : bool
+        Also give, beside the synthetic control, the conformal p-value of
+        Chernozhukov, Wüthrich & Zhu (2021) and the synthetic DiD of Arkhangelsky
+        et al. (2021) on the same index panel and donors.
 
     Returns
     -------
@@ -466,6 +472,13 @@ def spillover_study(
             level=level,
         )
         diags += more
+    companions = (
+        _synth.companions(
+            kk, satellite=sat, first_post_year=fpy, base_year=y0, pool=pool, level=level
+        )
+        if sc is not None and robustness
+        else None
+    )
 
     # ---- gravity
     grav, ratio = None, float("nan")
@@ -511,6 +524,7 @@ def spillover_study(
         linkage=linkage,
         synth=sc,
         synth_status=status,
+        synth_companions=companions,
         donors=pool.codes,
         gravity=grav,
         gravity_ratio=ratio,

@@ -139,9 +139,48 @@ def _synth(res: SpilloverResult, language: str) -> str:
         paragraphs.append(
             say("synth.interpolation", language, n_donors=len(res.donors), n_pre=pre_years(res))
         )
-    # Further designs beside the synthetic control (a conformal p-value, synthetic DiD)
-    # join here as paragraphs of their own, each from its own result.
+    paragraphs += _companions(res, language)
     return "\n\n".join(paragraphs)
+
+
+def _companions(res: SpilloverResult, language: str) -> list[str]:
+    """The conformal p-value and the synthetic DiD beside the synthetic control."""
+    comp = res.synth_companions
+    if comp is None:
+        return []
+    out = []
+    who = city_names(res)
+    cf = comp.conformal
+    if cf is not None:
+        bounded = math.isfinite(cf.ci_lower) and math.isfinite(cf.ci_upper)
+        out.append(
+            say(
+                "synth.conformal" if bounded else "synth.conformal_unbounded",
+                language,
+                p=cf.p_value,
+                lower=cf.ci_lower,
+                upper=cf.ci_upper,
+                pct=round(100 * res.level),
+                n_perm=cf.n_permutations,
+                **who,
+            )
+        )
+    sd = comp.sdid
+    if sd is not None:
+        out.append(
+            say(
+                "synth.sdid",
+                language,
+                estimate=sd.estimate,
+                lower=sd.ci_lower,
+                upper=sd.ci_upper,
+                p=sd.p_value,
+                pct=round(100 * res.level),
+                n_controls=len(res.donors),
+                **who,
+            )
+        )
+    return out
 
 
 def _gravity(res: SpilloverResult, language: str) -> str:
