@@ -14,13 +14,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
+def folder(tmp_path, monkeypatch, write_tiny_tables):
     """Two tiny study files and their data folders; the working directory (short paths)."""
     for city in ("kota_a", "kota_b"):
         data = tmp_path / "data" / city
         data.mkdir(parents=True)
-        for table in ("agencies", "skm_responses", "innovations"):
-            (data / f"{table}.csv").write_text("x\n1\n")
+        write_tiny_tables(data, ("agencies", "skm_responses", "innovations"))
         (tmp_path / f"{city}.yaml").write_text(
             f"study: {city}\ndata_dir: data/{city}\nnotebooks:\n  service_quality: {{}}\n"
         )

@@ -53,8 +53,17 @@ KIND_GROUPS: dict[str, str] = {
 (dinas, badan …), territorial units (kecamatan, kelurahan) and health facilities (RSUD,
 puskesmas). Our grouping, to keep enough units per group; the report says so."""
 
-LEVEL_METHODS: tuple[str, ...] = ("skm_index",)
-"""Methods whose rows are levels (the IKM of a period), not effects."""
+LEVEL_METHODS: tuple[str, ...] = (
+    "skm_index",
+    "innovation_coverage",
+    "innovation_flow",
+    "innovation_funnel",
+    "time_to_launch",
+    "kaplan_meier",
+    "readiness_index",
+)
+"""Methods whose rows are levels or descriptive numbers (the IKM of a period, the portfolio's
+coverage, stock, funnel, speed, survival and readiness), not effects."""
 
 NUISANCE_TERMS: tuple[str, ...] = ("covid_2020", "covid_2021", "elasticity_before")
 """Terms recorded for context that are not effects of the intervention."""
@@ -70,7 +79,7 @@ def classify_rows(effects: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> rows = pd.DataFrame({"outcome": ["ikm", "ikm", "pdrb_adhk_growth"],
-    ...                      "method": ["staggered_did", "skm_index", "spillover_growth_linkage"],
+    ...                      "method": ["staggered_did", "skm_index", "growth_linkage"],
     ...                      "term": ["ATT", "2024", "elasticity_change"]})
     >>> classify_rows(rows)[["quantity", "scale"]].values.tolist()
     [['effect', 'ikm'], ['level', 'ikm'], ['elasticity', 'elasticity']]
