@@ -161,10 +161,12 @@ def test_run_exit_codes_and_one_line_failure(setup, capsys, monkeypatch):
 
     data_error = make("s_data", standard="2014")
     assert main(["run", data_error, "--notebooks", nbs, "--out", str(out)]) == 2
+    text = capsys.readouterr().out
     assert (
-        "DataValidationError: 1 problem(s) in the input data: planted bad data"
-        in capsys.readouterr().out
-    )
+        "service_quality failed in cell [3]: DataValidationError: 1 problem(s) in the input "
+        "data (listed below) — see reports_run/s_data/_executed/service_quality.ipynb\n"
+        "    - planted bad data\n"
+    ) in text
 
     assert main(["publish", "--out", str(out)]) == 0
     index = (out / "index.html").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from innolab_analysis.reports.publish import atomic_write, read_status
+from innolab_analysis.reports.publish import atomic_write, published_reports
 from innolab_analysis.reports.render import NOTEBOOK_TITLES, UI, _css, _environment
 
 __all__ = ["build_index", "headline"]
@@ -49,16 +49,17 @@ def build_index(reports_dir: str | Path, *, language: str | None = None) -> Path
         The index written (atomically).
     """
     reports_dir = Path(reports_dir)
-    records = read_status(reports_dir)
+    records = published_reports(reports_dir)
     if language is None:
         langs = [r.get("language", "id") for r in records]
         language = max(set(langs), key=langs.count) if langs else "id"
     rows = []
     for r in records:
         study, nb = r["study"], r["notebook"]
-        html_file = reports_dir / study / f"{nb}.html"
-        json_file = reports_dir / study / f"{nb}.json"
-        debug = r.get("debug_notebook")
+        published = r.get("published") or {}
+        error = r.get("error") or {}
+        failed = r.get("status") in ("failed", "interrupted")
+        where = f" in cell [{error['cell']}]" if error.get("cell") is not None else ""
         rows.append(
             {
                 "study": study,
@@ -66,15 +67,15 @@ def build_index(reports_dir: str | Path, *, language: str | None = None) -> Path
                 "notebook": nb,
                 "notebook_title": NOTEBOOK_TITLES.get(nb, {}).get(language, nb),
                 "status": r.get("status", "failed"),
-                "headline": headline(reports_dir, study, nb),
-                "error": r.get("error") if r.get("status") == "failed" else None,
-                "duration_s": r.get("duration_s"),
-                "finished": (r.get("finished") or "")[:16].replace("T", " ") or None,
-                "report": f"{study}/{nb}.html" if html_file.is_file() else None,
-                "provenance": f"{study}/{nb}.json" if json_file.is_file() else None,
-                "debug": _relative(debug, reports_dir)
-                if debug and r.get("status") == "failed"
+                "headline": headline(reports_dir, study, nb) if published.get("effects") else [],
+                "error": f"{nb} {r.get('status')}{where}: {error.get('detail')}"
+                if failed
                 else None,
+                "duration_s": r.get("duration_s"),
+                "finished": (published.get("finished") or "")[:16].replace("T", " ") or None,
+                "report": published.get("html"),
+                "provenance": published.get("provenance"),
+                "debug": r.get("debug_notebook") if failed else None,
             }
         )
     page = (
@@ -89,10 +90,3 @@ def build_index(reports_dir: str | Path, *, language: str | None = None) -> Path
         )
     )
     return atomic_write(reports_dir / "index.html", page)
-
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()

@@ -36,7 +36,6 @@ UI: dict[str, dict[str, str]] = {
         "dirty": "ada perubahan belum di-commit",
         "clean": "bersih",
         "unknown": "tidak diketahui",
-        "host": "Mesin",
         "time": "Waktu",
         "key": "Kunci inkremental",
         "inputs": "Berkas masukan",
@@ -57,6 +56,7 @@ UI: dict[str, dict[str, str]] = {
         "status_ok": "berhasil",
         "status_failed": "gagal",
         "status_skipped": "tidak berubah",
+        "status_interrupted": "dihentikan",
     },
     "en": {
         "study": "Study",
@@ -74,7 +74,6 @@ UI: dict[str, dict[str, str]] = {
         "dirty": "uncommitted changes",
         "clean": "clean",
         "unknown": "unknown",
-        "host": "Host",
         "time": "Time",
         "key": "Incremental key",
         "inputs": "Input files",
@@ -95,6 +94,7 @@ UI: dict[str, dict[str, str]] = {
         "status_ok": "ok",
         "status_failed": "failed",
         "status_skipped": "unchanged",
+        "status_interrupted": "interrupted",
     },
 }
 """Interface strings of the report pages and the index, per language."""

@@ -143,37 +143,42 @@ def test_atomic_write_failure_keeps_previous_file(tmp_path):
 
 
 def test_index_lists_runs_with_status_headline_and_links(tmp_path, self_contained):
+    from innolab_analysis.reports.publish import Staging, publish
+
     study = tmp_path / "mojokerto"
-    (study / "effects").mkdir(parents=True)
-    (study / "service_quality.html").write_text("<html></html>")
-    (study / "service_quality.json").write_text("{}")
-    (study / "effects" / "service_quality.csv").write_text(
+    staging = Staging.create(
+        study, study="mojokerto", notebook="service_quality", run_id="r1", started="t0"
+    )
+    staging.staged("html").write_text("<html></html>")
+    staging.staged("provenance").write_text("{}")
+    staging.staged("effects").parent.mkdir()
+    staging.staged("effects").write_text(
         "study,level,unit,outcome,term,estimate,std_error,ci_lower,ci_upper,p_value,n_obs,method,se_type\n"
         "mojokerto,city,all,ikm,2024-S2,86.0,,85.1,86.9,,5502,skm_index,none\n"
         "mojokerto,agency,disdukcapil,ikm,2024-S2,88.76,,,,,300,skm_index,none\n"
     )
-    write_status(
-        tmp_path,
-        {
-            "study": "mojokerto",
+    base = {"study": "mojokerto", "language": "en", "title": "Kota Mojokerto"}
+    publish(
+        staging,
+        base
+        | {
             "notebook": "service_quality",
             "status": "ok",
-            "language": "en",
-            "title": "Kota Mojokerto",
             "duration_s": 4.31,
-            "finished": "2026-01-02T03:04:05+00:00",
+            "attempt_finished": "2026-01-02T03:04:05+00:00",
         },
+        key="k",
     )
     write_status(
         tmp_path,
-        {
-            "study": "mojokerto",
+        base
+        | {
             "notebook": "city_spillover",
             "status": "failed",
-            "language": "en",
-            "error": "city_spillover failed in cell 4: KeyError: 'x'",
-            "debug_notebook": str(study / "_executed" / "city_spillover.ipynb"),
+            "error": {"kind": "cell", "cell": 4, "detail": "KeyError: 'x'"},
+            "debug_notebook": "mojokerto/_executed/city_spillover.ipynb",
             "duration_s": 1.0,
+            "published": None,
         },
     )
     assert headline(tmp_path, "mojokerto", "service_quality") == [
@@ -188,7 +193,7 @@ def test_index_lists_runs_with_status_headline_and_links(tmp_path, self_containe
     assert '<a href="mojokerto/service_quality.html">report</a>' in html
     assert '<a href="mojokerto/service_quality.json">JSON</a>' in html
     assert '<span class="status failed">failed</span>' in html
-    assert "city_spillover failed in cell 4: KeyError: &#39;x&#39;" in html
+    assert "city_spillover failed in cell [4]: KeyError: &#39;x&#39;" in html
     assert '<a href="mojokerto/_executed/city_spillover.ipynb">failed notebook</a>' in html
     assert "ikm 2024-S2: 86.00 [85.10, 86.90]<br>disdukcapil · ikm 2024-S2: 88.76" in html
     assert "<td>4.3 s</td>" in html
