@@ -46,7 +46,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -830,6 +830,19 @@ def _signals(run: _Run):
             signal.signal(signum, handler)
 
 
+def _cannot_write(out: Path, exc: OSError) -> RunError:
+    """The one line a reports folder that cannot be written gets."""
+    reason = {
+        errno.ENOTDIR: "it is a file, not a folder",
+        errno.EEXIST: "a file is in the way",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOSPC: "the disk is full",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return RunError(f"cannot write the reports to {out}: {reason}")
+
+
 def _prepare(out: Path, study: str) -> Path:
     """Create ``<out>/<study>``; one clear RunError when it cannot be written."""
     study_dir = out / study
@@ -838,14 +851,7 @@ def _prepare(out: Path, study: str) -> Path:
             raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
         study_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        reason = {
-            errno.ENOTDIR: "it is a file, not a folder",
-            errno.EEXIST: "a file is in the way",
-            errno.EROFS: "the file system is read-only",
-            errno.EACCES: "permission denied",
-            errno.ENOSPC: "the disk is full",
-        }.get(exc.errno, exc.strerror or str(exc))
-        raise RunError(f"cannot write the reports to {out}: {reason}") from None
+        raise _cannot_write(out, exc) from None
     return study_dir
 
 
@@ -917,44 +923,47 @@ def run_study(
     _quiet_loggers()
     out = Path(out).resolve()
     study_dir = _prepare(out, cfg.study)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    run = _Run(
+        cfg=cfg,
+        out=out,
+        nb_dir=nb_dir,
+        notebooks=notebooks,
+        force=force,
+        timeout=timeout,
+        jobs=jobs,
+        run_id=_new_run_id(),
+        git=git_state(),
+        versions=package_versions(),
+        progress=progress,
+        exec_slots=threading.Semaphore(jobs),
+        warm_slots=threading.Semaphore(jobs + 1),
+    )
+    run.done = {nb: threading.Event() for nb in notebooks}
     lock = StudyLock(study_dir)
-    try:
-        lock.acquire()
-    except OSError as exc:
-        raise RunError(f"cannot write the reports to {out}: {exc.strerror or exc}") from None
-    try:
-        if lock.stale:
-            _say(progress, f"[{cfg.study}] the previous run (process {lock.stale.get('pid')}, "
-                 f"started {lock.stale.get('started')}) ended without finishing; repairing")  # fmt: skip
+    with _signals(run):  # from the lock to the index: a signal never cuts a repair in half
         try:
-            for line in recover(study_dir, notebooks=list(cfg.notebooks)):
-                _say(progress, f"[{cfg.study}] repaired: {line}")
+            lock.acquire()
         except OSError as exc:
-            raise RunError(
-                f"cannot repair {study_dir} after an interrupted run: {exc.strerror or exc}"
-            ) from None
-        jobs = max(1, jobs or os.cpu_count() or 1)
-        run = _Run(
-            cfg=cfg,
-            out=out,
-            nb_dir=nb_dir,
-            notebooks=notebooks,
-            force=force,
-            timeout=timeout,
-            jobs=jobs,
-            run_id=_new_run_id(),
-            git=git_state(),
-            versions=package_versions(),
-            progress=progress,
-            exec_slots=threading.Semaphore(jobs),
-            warm_slots=threading.Semaphore(jobs + 1),
-        )
-        run.done = {nb: threading.Event() for nb in notebooks}
-        runs = _run_all(run)
-    finally:
-        lock.release()
-    if build_index:
-        _index(out, progress)
+            raise _cannot_write(out, exc) from None
+        try:
+            if lock.stale:
+                _say(progress, f"[{cfg.study}] the previous run (process {lock.stale.get('pid')}, "
+                     f"started {lock.stale.get('started')}) ended without finishing; repairing")  # fmt: skip
+            try:
+                for line in recover(study_dir, notebooks=list(cfg.notebooks)):
+                    _say(progress, f"[{cfg.study}] repaired: {line}")
+            except OSError as exc:
+                raise RunError(
+                    f"cannot repair {study_dir} after an interrupted run: {exc.strerror or exc}"
+                ) from None
+            runs = _run_all(run)
+        finally:
+            lock.release()
+        if build_index:
+            _index(out, progress)
+    if run.signum is not None:  # asked to stop: say so even for notebooks that got published
+        runs = tuple(replace(r, exit_code=max(r.exit_code, 128 + run.signum)) for r in runs)
     return runs
 
 
@@ -968,7 +977,7 @@ def _run_all(run: _Run) -> tuple[NotebookRun, ...]:
     from concurrent.futures import ThreadPoolExecutor, wait
 
     results: dict[str, NotebookRun] = {}
-    with _signals(run), ThreadPoolExecutor(len(run.notebooks), "innolab-nb") as pool:
+    with ThreadPoolExecutor(len(run.notebooks), "innolab-nb") as pool:
         futures = {pool.submit(_run_notebook, run, nb): nb for nb in run.notebooks}
         pending = set(futures)
         while pending:
