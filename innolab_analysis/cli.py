@@ -18,6 +18,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
+
+from innolab_analysis.options import KernelStart
 
 __all__ = ["main"]
 
@@ -55,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="notebooks executing at once (default: number of cores)",
+    )
+    run.add_argument(
+        "--kernels",
+        choices=get_args(KernelStart),
+        default="fork",
+        help="fork kernels from a process that imported the notebooks' modules once (Linux; "
+        "the default), or spawn a fresh interpreter for each",
     )
 
     batch = sub.add_parser("batch", help="run many studies in parallel")
@@ -146,6 +156,7 @@ def _run(args, batch: bool) -> int:
                 build_index=cfg is configs[-1] or exit_code(runs) in (130, 143),
                 only=notebooks,
                 jobs=args.jobs,
+                kernels=args.kernels,
             )
             if exit_code(runs) in (130, 143):
                 break

@@ -67,6 +67,8 @@ __all__ = [
     "PoolModel",
     "RunStatus",
     "SynthesisSection",
+    "KernelStart",
+    "ErrorKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -233,3 +235,21 @@ SynthesisSection = Literal["studies", "designs", "ranking", "reconciliation"]
 
 FlowBy = Literal["proposal_year"]
 """How the innovation flow can be broken down."""
+
+# --- runner
+KernelStart = Literal["fork", "spawn"]
+"""How the runner starts a notebook's kernel: forked from a template process that imported the
+notebooks' modules once (Linux), or a fresh interpreter for each notebook."""
+
+ErrorKind = Literal[
+    "data",
+    "params",
+    "cell",
+    "timeout",
+    "dead_kernel",
+    "disk_full",
+    "unwritable",
+    "interrupted",
+    "internal",
+]
+"""``error.kind`` of a run's status record: what stopped it."""

@@ -10,6 +10,7 @@ script and no CDN link, so a report opens offline.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -111,6 +112,7 @@ _HERE = Path(__file__).resolve().parent
 _REMOVED_TAGS = {"parameters", "injected-parameters", "remove_cell"}
 
 
+@functools.cache
 def _environment():
     import jinja2
 
@@ -166,8 +168,10 @@ def _last_heading(markdown: str) -> str | None:
     return found
 
 
-def _body_and_toc(nb) -> tuple[str, list[dict[str, Any]]]:
-    from bs4 import BeautifulSoup
+@functools.cache
+def _exporter():
+    """One HTMLExporter per process: its Jinja templates compile once (a new exporter per
+    report recompiled them — a third of the runner's CPU time)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -177,7 +181,13 @@ def _body_and_toc(nb) -> tuple[str, list[dict[str, Any]]]:
         exclude_output_prompt=True,
     )
     exporter.log.setLevel(logging.ERROR)
-    body, _ = exporter.from_notebook_node(nb)
+    return exporter
+
+
+def _body_and_toc(nb) -> tuple[str, list[dict[str, Any]]]:
+    from bs4 import BeautifulSoup
+
+    body, _ = _exporter().from_notebook_node(nb)
     soup = BeautifulSoup(body, features="html.parser")
     # nothing may load from the network: drop scripts, external links and iframes
     for tag in soup.find_all(["script", "iframe", "link"]):

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from innolab_analysis.errors import ParamsError, Problem, RunError
-from innolab_analysis.options import RunStatus
+from innolab_analysis.options import KernelStart, RunStatus
 from innolab_analysis.reports.params import (
     NOTEBOOK_MODELS,
     StudyConfig,
@@ -293,32 +293,15 @@ def _preload_line(modules: Sequence[str]) -> str:
     return f"exec({code!r}, {{'MODULES': {tuple(modules)!r}}});"
 
 
-def _kernel_manager_class():
-    from jupyter_client.manager import AsyncKernelManager
-
-    class _KernelManager(AsyncKernelManager):
-        """A kernel manager that remembers the clients made for it (to close their sockets)."""
-
-        def client(self, **kwargs):
-            kc = super().client(**kwargs)
-            self.__dict__.setdefault("_innolab_clients", []).append(kc)
-            return kc
-
-    return _KernelManager
-
-
-def _start_kernel(cwd: Path, preload: Sequence[str]):
-    """Start a python3 kernel in ``cwd`` that imports ``preload`` while it starts."""
-    from jupyter_core.utils import run_sync
-    from traitlets.config import Config
-
-    km = _kernel_manager_class()(
-        kernel_name="python3",
-        config=Config({"KernelManager": {"transport_encryption": "auto"}}),
+def _start_kernel(run: _Run, preload: Sequence[str]):
+    """Start a python3 kernel in the parameter file's folder (forked from the template, or a
+    fresh interpreter that imports ``preload`` while it starts)."""
+    extra = []
+    if run.factory.mode == "spawn" and preload:
+        extra = [f"--IPKernelApp.exec_lines={_preload_line(preload)}"]
+    return run.factory.start(
+        cwd=run.cfg.path.parent, env=os.environ | _KERNEL_ENV, extra_arguments=extra
     )
-    extra = [f"--IPKernelApp.exec_lines={_preload_line(preload)}"] if preload else []
-    run_sync(km.start_kernel)(cwd=str(cwd), env=os.environ | _KERNEL_ENV, extra_arguments=extra)
-    return km
 
 
 def _stop_kernel(km) -> None:
@@ -465,6 +448,40 @@ def _cell_traceback(exc: BaseException) -> str:
 
 
 # ----------------------------------------------------------------------------- a run
+class _Turns:
+    """At most ``n`` holders at once, served in notebook order (the synthesis, last in the
+    study, never takes a kernel slot before the notebooks it waits for)."""
+
+    def __init__(self, n: int, order: Sequence[str]):
+        self._free = n
+        self._order = list(order)
+        self._cond = threading.Condition()
+
+    def acquire(self, nb: str, cancel: threading.Event) -> None:
+        with self._cond:
+            while not (self._free > 0 and self._order and self._order[0] == nb):
+                if cancel.is_set():
+                    self._order.remove(nb)
+                    self._cond.notify_all()
+                    raise _Interrupted
+                self._cond.wait(0.1)
+            self._order.pop(0)
+            self._free -= 1
+            self._cond.notify_all()
+
+    def skip(self, nb: str) -> None:
+        """``nb`` needs no kernel (skipped before its turn)."""
+        with self._cond:
+            if nb in self._order:
+                self._order.remove(nb)
+                self._cond.notify_all()
+
+    def release(self) -> None:
+        with self._cond:
+            self._free += 1
+            self._cond.notify_all()
+
+
 class _Interrupted(BaseException):
     """Raised in a worker when the run was stopped by a signal."""
 
@@ -491,7 +508,8 @@ class _Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
     render_lock: threading.Lock = field(default_factory=threading.Lock)
     exec_slots: threading.Semaphore | None = None
-    warm_slots: threading.Semaphore | None = None
+    warm_slots: _Turns | None = None
+    factory: Any = None
 
     @property
     def study_dir(self) -> Path:
@@ -588,11 +606,34 @@ def _previous(run: _Run, nb: str) -> dict[str, Any]:
 
 
 def _headline(run: _Run, nb: str, published: dict[str, Any] | None) -> tuple[str, ...]:
+    """Up to three effect rows of a publication, as the command's summary shows them."""
+    import csv
+    import math
+
     if not published or not published.get("effects"):
         return ()
-    from innolab_analysis.reports.index import headline
+    try:
+        with open(run.out / published["effects"], newline="", encoding="utf-8") as fh:
+            rows = [r for _, r in zip(range(3), csv.DictReader(fh))]
+    except (OSError, csv.Error):
+        return ()
 
-    return tuple(headline(run.out, run.cfg.study, nb))
+    def number(text: str | None) -> float:
+        try:
+            return float(text) if text else math.nan
+        except ValueError:
+            return math.nan
+
+    out = []
+    for r in rows:
+        estimate, low, high = (number(r.get(k)) for k in ("estimate", "ci_lower", "ci_upper"))
+        text = f"{r.get('outcome')} {r.get('term')}: {estimate:,.2f}"
+        if not (math.isnan(low) or math.isnan(high)):
+            text += f" [{low:,.2f}, {high:,.2f}]"
+        if str(r.get("unit")) not in ("all", "nan", ""):
+            text = f"{r.get('unit')} · {text}"
+        out.append(text)
+    return tuple(out)
 
 
 def _run_notebook(run: _Run, nb: str) -> NotebookRun:
@@ -623,14 +664,15 @@ def _run_notebook(run: _Run, nb: str) -> NotebookRun:
             _, shown, absolute = _parameters(run, nb, run.study_dir)
             key = _key(run, nb, source, shown, absolute)
             if _can_skip(run, published, key):
+                run.warm_slots.skip(nb)
                 return _skipped(run, nb, base, previous, t0)
-        run.warm_slots.acquire()
+        run.warm_slots.acquire(nb, run.cancel)
         held = True
         run.check()
         staging = pub.Staging.create(
             run.study_dir, study=cfg.study, notebook=nb, run_id=run.run_id, started=started
         )
-        km = _start_kernel(cfg.path.parent, notebook_imports(source))
+        km = _start_kernel(run, notebook_imports(source))
         with run.lock:
             run.kernels[id(km)] = km
         run.check()
@@ -670,6 +712,8 @@ def _run_notebook(run: _Run, nb: str) -> NotebookRun:
             headline=_headline(run, nb, final["published"]),
         )
     except BaseException as exc:  # every failure becomes a status, never a crash
+        if not held:
+            run.warm_slots.skip(nb)
         return _failed(run, nb, base, published, staging, exc, t0)
     finally:
         if km is not None:
@@ -866,6 +910,7 @@ def run_study(
     build_index: bool = True,
     only: Sequence[str] | str | None = None,
     jobs: int | None = None,
+    kernels: KernelStart = "fork",
 ) -> tuple[NotebookRun, ...]:
     """Run the notebooks of a study side by side and publish their reports.
 
@@ -889,6 +934,10 @@ def run_study(
         Run only these notebooks (``"a,b"`` or ``["a", "b"]``); the others keep their reports.
     jobs : int, optional
         Notebooks executing at once (default: the number of cores).
+    kernels : {"fork", "spawn"}
+        Fork kernels from a template that imported the notebooks' modules once
+        (Linux; elsewhere "spawn"), or start a fresh interpreter for each
+        (:mod:`~innolab_analysis.reports.kernels`).
 
     Returns
     -------
@@ -909,6 +958,7 @@ def run_study(
     >>> [r.status for r in runs]  # doctest: +SKIP
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
+    from innolab_analysis.reports.kernels import KernelFactory
     from innolab_analysis.reports.lock import StudyLock
     from innolab_analysis.reports.provenance import git_state, package_versions
     from innolab_analysis.reports.publish import recover
@@ -937,7 +987,7 @@ def run_study(
         versions=package_versions(),
         progress=progress,
         exec_slots=threading.Semaphore(jobs),
-        warm_slots=threading.Semaphore(jobs + 1),
+        warm_slots=_Turns(jobs + 1, notebooks),
     )
     run.done = {nb: threading.Event() for nb in notebooks}
     lock = StudyLock(study_dir)
@@ -957,7 +1007,14 @@ def run_study(
                 raise RunError(
                     f"cannot repair {study_dir} after an interrupted run: {exc.strerror or exc}"
                 ) from None
-            runs = _run_all(run)
+            modules = [m for nb in notebooks for m in notebook_imports(nb_dir / f"{nb}.ipynb")]
+            with KernelFactory(
+                list(dict.fromkeys(modules)),
+                cwd=cfg.path.parent,
+                env=os.environ | _KERNEL_ENV,
+                mode=kernels,
+            ) as run.factory:
+                runs = _run_all(run)
         finally:
             lock.release()
         if build_index:

@@ -236,3 +236,15 @@ def test_no_published_file_holds_an_absolute_path_host_or_user(
     assert "host" not in prov and "platform" not in prov and "executable" not in prov
     assert prov["params"]["data_dir"] == data_rel and "output_dir" not in prov["params"]
     assert [r["status"] for r in published_reports(out)] == ["failed", "ok"]
+
+
+def test_spawned_and_forked_kernels_publish_the_same_numbers(tmp_path, tiny_setup):
+    nb_dir, _, make_params = tiny_setup
+    params = make_params(tmp_path, bootstrap=6)
+    effects = {}
+    for mode in ("fork", "spawn"):
+        out = tmp_path / mode
+        (run,) = run_study(params, out=out, notebooks_dir=nb_dir, kernels=mode)
+        assert run.status == "ok", run.error
+        effects[mode] = (out / "tiny" / "effects" / "service_quality.csv").read_text()
+    assert effects["fork"] == effects["spawn"] and "86.0" in effects["fork"]
