@@ -286,3 +286,30 @@ def assert_nothing_identifying(out: Path, *roots: Path) -> int:
 def nothing_identifying():
     """``nothing_identifying(out, *roots) -> n files``: no absolute path, host or user name."""
     return assert_nothing_identifying
+
+
+def process_gone(pid: int, within: float = 10.0) -> bool:
+    """Whether process ``pid`` ends (or is a zombie) within ``within`` seconds."""
+    import os
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="session")
+def gone():
+    """``gone(pid, within=10) -> bool``: the process ended (or is a zombie) in time."""
+    return process_gone

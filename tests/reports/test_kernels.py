@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 
 import pytest
 from jupyter_core.utils import run_sync
@@ -39,19 +38,8 @@ def run(km, code: str) -> dict:
         kc.stop_channels()
 
 
-def gone(pid: int, within: float = 10) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.skipif(not can_fork(), reason="kernels are forked on Linux only")
-def test_forked_kernels_are_separate_ordinary_kernels(tmp_path):
+def test_forked_kernels_are_separate_ordinary_kernels(tmp_path, gone):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     env = dict(os.environ)
@@ -81,7 +69,7 @@ def test_forked_kernels_are_separate_ordinary_kernels(tmp_path):
 
 
 @pytest.mark.skipif(not can_fork(), reason="kernels are forked on Linux only")
-def test_kernels_die_with_the_template(tmp_path):
+def test_kernels_die_with_the_template(tmp_path, gone):
     env = dict(os.environ)
     factory = KernelFactory([], cwd=tmp_path, env=env, mode="fork")
     km = factory.start(cwd=tmp_path, env=env)

@@ -101,24 +101,6 @@ def shown(out: Path) -> dict[str, str]:
     return {"status": rec["status"], "estimate": estimate, "run": prov["run_id"]}
 
 
-def dead(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        # a zombie child of ours counts as dead
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                if fh.read().split()[2] == "Z":
-                    return True
-        except OSError:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.fixture
 def study(tmp_path, tiny_setup):
     """(run args, reports folder, make_params) with a good report A (estimate 81.0) published."""
@@ -144,7 +126,7 @@ def assert_clean(out: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- fast
-def test_sigterm_mid_cell_and_a_second_run_refused_meanwhile(study, tmp_path):
+def test_sigterm_mid_cell_and_a_second_run_refused_meanwhile(study, tmp_path, gone):
     args, out, _ = study
     marker = tmp_path / "kernel.pid"
     first = innolab(*args(bootstrap=21), env={"INNOLAB_TEST_MARKER": str(marker)})
@@ -171,7 +153,7 @@ def test_sigterm_mid_cell_and_a_second_run_refused_meanwhile(study, tmp_path):
     assert code == 143, so + se
     assert "service_quality interrupted: stopped by SIGTERM" in so
     assert "Traceback" not in so + se
-    assert dead(kernel), "the kernel outlived the interrupted run"
+    assert gone(kernel), "the kernel outlived the interrupted run"
     record = status(out)
     assert (record["status"], record["error"]["kind"]) == ("interrupted", "interrupted")
     assert record["error"]["detail"] == "stopped by SIGTERM"
@@ -307,7 +289,7 @@ def test_sigint_before_the_kernel_and_during_the_swap(study, point):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["before_kernel", "mid_cell", "staged", "rename:1", "rename:3"])
-def test_sigkill_at_any_moment_then_the_next_command_repairs(study, tmp_path, point):
+def test_sigkill_at_any_moment_then_the_next_command_repairs(study, tmp_path, point, gone):
     args, out, _ = study
     marker = tmp_path / "kernel.pid"
     params = {"bootstrap": 21} if point == "mid_cell" else {"bootstrap": 2}
@@ -326,7 +308,7 @@ def test_sigkill_at_any_moment_then_the_next_command_repairs(study, tmp_path, po
     code, so, se = finish(proc)
     assert code == -signal.SIGKILL, so + se
     if point == "mid_cell":
-        assert dead(int(marker.read_text()), within=15), "an orphan kernel kept running"
+        assert gone(int(marker.read_text()), within=15), "an orphan kernel kept running"
     # the next command finds the leftovers and repairs before it shows anything
     code, so, se = finish(innolab("publish", "--out", str(out)))
     assert code == 0, so + se
