@@ -60,8 +60,10 @@ _REPO = Path(__file__).resolve().parents[2]
 def portable_path(path: str | Path, base: str | Path) -> str:
     """``path`` as a published file may show it: relative to the folder ``base``.
 
-    POSIX separators; a path under the user's home that ``base`` is not in is
-    written from ``~`` so no user name appears.
+    POSIX separators. A path under the user's home that ``base`` is not in is
+    written from ``~`` (no user name); a path that shares nothing with ``base``
+    but the root would spell out where it lies, so only its last two parts are
+    kept, after ``…/`` (the SHA-256 of the inputs says what it held).
 
     Examples
     --------
@@ -69,6 +71,8 @@ def portable_path(path: str | Path, base: str | Path) -> str:
     '../data/demo'
     >>> portable_path("/srv/study/params/x.yaml", "/srv/study/params")
     'x.yaml'
+    >>> portable_path("/mnt/usb/kota/data", "/srv/study/params")
+    '…/kota/data'
     """
     target = Path(os.path.abspath(path))
     folder = Path(os.path.abspath(base))
@@ -76,6 +80,8 @@ def portable_path(path: str | Path, base: str | Path) -> str:
     home = Path.home()
     if rel.startswith("..") and target.is_relative_to(home) and not folder.is_relative_to(home):
         return "~/" + target.relative_to(home).as_posix()
+    if rel.split("/").count("..") >= len(folder.parts) - 1:  # climbs to the root
+        return "…/" + "/".join(target.parts[-2:])
     return rel
 
 

@@ -575,6 +575,8 @@ def _parameters(run: _Run, nb: str, output_dir: Path) -> tuple[dict, dict, dict]
         kernel[key] = os.path.relpath(value, base)
         shown[key] = portable_path(value, base)
     shown.pop("output_dir", None)
+    if nb == SYNTHESIS and "results_dir" in shown and not run.cfg.notebooks[nb].results_dir:
+        shown["results_dir"] = ""  # the runner's choice (the reports folder), as output_dir
     return kernel, shown, absolute
 
 
