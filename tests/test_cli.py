@@ -219,3 +219,24 @@ def test_batch_on_a_local_dask_cluster(setup, capsys):
     ]
     index = (out / "index.html").read_text()
     assert "ikm 2024: 74.00" in index and "ikm 2024: 75.00" in index
+
+
+def test_only_names_are_checked_before_any_kernel(setup, capsys, monkeypatch):
+    root, nbs, make = setup
+    monkeypatch.chdir(root)
+
+    def no_kernel(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel was started for an invalid --only")
+
+    monkeypatch.setattr("innolab_analysis.reports.runner._execute", no_kernel)
+    study = make("s_only", standard="2017")
+    code = main(
+        ["run", study, "--notebooks", nbs, "--out", str(root / "o"), "--only", "servce_quality"]
+    )
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "1 problem(s) in the parameters:\n"
+        "  - s_only.yaml:1, column 'notebooks': --only servce_quality: not a notebook of "
+        "s_only.yaml; did you mean 'service_quality'?\n"
+    )
+    assert not (root / "o").exists()
