@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=None,
-        help="notebooks executing at once (default: number of cores)",
+        help="notebooks executing at once (default: twice the number of cores)",
     )
     run.add_argument(
         "--kernels",

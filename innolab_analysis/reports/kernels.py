@@ -332,7 +332,8 @@ class KernelFactory:
         if self.mode != "fork" or not self._wait_ready():
             return None
         env = {str(k): str(v) for k, v in (kw.get("env") or os.environ).items()}
-        reply = self._ask({"argv": argv, "env": env, "cwd": str(kw.get("cwd") or Path.cwd())})
+        cwd = os.path.abspath(kw.get("cwd") or os.getcwd())  # the template has a cwd of its own
+        reply = self._ask({"argv": argv, "env": env, "cwd": cwd})
         pid = (reply or {}).get("pid")
         return int(pid) if pid else None
 
