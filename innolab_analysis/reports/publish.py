@@ -240,9 +240,13 @@ class Staging:
         """Make the staging folder and record the attempt in it (pid and start time)."""
         root = Path(study_dir) / _STAGING / f"{run_id}.{notebook}"
         staging = cls(root, study, notebook, run_id)
-        staging.output_dir.mkdir(parents=True)
         attempt = {"run_id": run_id, "notebook": notebook, "pid": os.getpid(), "started": started}
-        (root / _ATTEMPT).write_text(_json(attempt), encoding="utf-8")
+        try:
+            staging.output_dir.mkdir(parents=True)
+            (root / _ATTEMPT).write_text(_json(attempt), encoding="utf-8")
+        except BaseException:
+            discard(staging)  # e.g. a full disk: leave no half-made folder behind
+            raise
         return staging
 
 

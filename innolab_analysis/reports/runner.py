@@ -405,9 +405,8 @@ def _classify(exc: BaseException, timeout: int, signum: int | None) -> _Failure:
         how = _SIGNAL_NAMES.get(signum, f"signal {signum}")
         return _Failure("interrupted", None, f"stopped by {how}", f"stopped by {how}", 128 + signum)
     name = type(exc).__name__
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
+    # by name: a failure handler imports nothing (a failure before any kernel comes here first)
+    if name == "PapermillExecutionError":
         detail = f"{exc.ename}: {exc.evalue}"
         kind = _os_kind(_errno_in_text(str(exc.evalue))) or "cell"
         if exc.ename in DATA_ERRORS:
@@ -716,7 +715,19 @@ def _run_notebook(run: _Run, nb: str) -> NotebookRun:
     except BaseException as exc:  # every failure becomes a status, never a crash
         if not held:
             run.warm_slots.skip(nb)
-        return _failed(run, nb, base, published, staging, exc, t0)
+        try:
+            return _failed(run, nb, base, published, staging, exc, t0)
+        except BaseException as again:  # the handler itself must not crash the command
+            return NotebookRun(
+                cfg.study,
+                nb,
+                "failed",
+                time.perf_counter() - t0,
+                exit_code=1,
+                error=f"{nb} failed: {type(exc).__name__}: {_first_line(exc)} (and while "
+                f"recording it: {type(again).__name__}: {_first_line(again)})",
+                kind="internal",
+            )
     finally:
         if km is not None:
             with run.lock:
