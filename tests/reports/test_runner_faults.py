@@ -125,7 +125,8 @@ def assert_clean(out: Path) -> None:
     assert (study / ".lock").read_text() == ""
 
 
-# ----------------------------------------------------------------------------- fast
+# ----------------------------------------------------------------------------- fast (and two slow)
+@pytest.mark.slow
 def test_sigterm_mid_cell_and_a_second_run_refused_meanwhile(study, tmp_path, gone):
     args, out, _ = study
     marker = tmp_path / "kernel.pid"
@@ -248,6 +249,7 @@ def test_full_disk_is_one_line_keeps_the_good_report_and_recovers(
             unmount(out)
 
 
+@pytest.mark.slow
 def test_read_only_out_is_one_line_and_keeps_the_good_report(tmp_path, tiny_setup):
     from innolab_analysis.cli import main
 

@@ -24,6 +24,7 @@ def status(out: Path, nb: str = "service_quality", study: str = "tiny") -> dict:
     return json.loads((out / study / "_status" / f"{nb}.json").read_text())
 
 
+@pytest.mark.slow
 def test_failure_is_atomic_and_reruns_are_incremental(tmp_path, tiny_setup, self_contained):
     nb_dir, data, make_params = tiny_setup
     out = tmp_path / "reports"
@@ -95,6 +96,7 @@ def test_failure_is_atomic_and_reruns_are_incremental(tmp_path, tiny_setup, self
     assert injected["data_dir"] == os.path.relpath(data, ok_params.parent)
 
 
+@pytest.mark.slow
 def test_a_skip_never_trusts_a_changed_output(tmp_path, tiny_setup):
     nb_dir, _, make_params = tiny_setup
     out = tmp_path / "reports"
@@ -130,6 +132,7 @@ def test_bad_data_prints_every_problem(tmp_path, tiny_setup):
     assert status(out)["error"]["kind"] == "data"
 
 
+@pytest.mark.slow
 def test_dead_kernel_is_one_line_and_keeps_the_last_good_report(tmp_path, tiny_setup):
     nb_dir, _, make_params = tiny_setup
     out = tmp_path / "reports"
@@ -209,6 +212,7 @@ def test_out_naming_a_file_is_one_clear_line(tmp_path, tiny_setup, kind):
     assert target.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_no_published_file_holds_an_absolute_path_host_or_user(
     tmp_path, tiny_setup, nothing_identifying
 ):
@@ -238,6 +242,7 @@ def test_no_published_file_holds_an_absolute_path_host_or_user(
     assert [r["status"] for r in published_reports(out)] == ["failed", "ok"]
 
 
+@pytest.mark.slow
 def test_spawned_and_forked_kernels_publish_the_same_numbers(tmp_path, tiny_setup):
     nb_dir, _, make_params = tiny_setup
     params = make_params(tmp_path, bootstrap=6)
