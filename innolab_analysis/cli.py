@@ -4,12 +4,13 @@
 
     innolab init kota_batu --city "Kota Batu" [--language id|en]
     innolab validate params/mojokerto.yaml [--no-data]
-    innolab run params/mojokerto.yaml [--out reports] [--force]
+    innolab run params/mojokerto.yaml [--out reports] [--force] [--only NB[,NB]] [--jobs N]
     innolab batch params/*.yaml [--workers 2 | --scheduler tcp://host:8786]
     innolab list
     innolab publish [--out reports]
 
-Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data.
+Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data,
+130 / 143 interrupted (SIGINT / SIGTERM).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
+
+from innolab_analysis.options import KernelStart
 
 __all__ = ["main"]
 
@@ -26,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="innolab",
         description="Run innolab_analysis study notebooks and publish their HTML reports.",
-        epilog="Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data.",
+        epilog="Exit codes: 0 success, 1 an analysis failed, 2 bad parameters or data, "
+        "130/143 interrupted.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -43,6 +48,25 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run studies one after another and publish their reports")
     run.add_argument("params", nargs="+", metavar="PARAMS", help="study parameter file(s)")
     common(run)
+    run.add_argument(
+        "--only",
+        default=None,
+        metavar="NOTEBOOK[,NOTEBOOK]",
+        help="run only these notebooks of the study (the others keep their reports)",
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="notebooks executing at once (default: twice the number of cores)",
+    )
+    run.add_argument(
+        "--kernels",
+        choices=get_args(KernelStart),
+        default="fork",
+        help="fork kernels from a process that imported the notebooks' modules once (Linux; "
+        "the default), or spawn a fresh interpreter for each",
+    )
 
     batch = sub.add_parser("batch", help="run many studies in parallel")
     batch.add_argument("params", nargs="+", metavar="PARAMS", help="study parameter files")
@@ -90,7 +114,8 @@ def _summary(runs, out: Path) -> str:
     rows = [("study", "notebook", "status", "duration", "headline", "report")]
     for r in runs:
         report = _rel(r.report, out.resolve().parent) if r.report else "–"
-        head = r.headline[0] if r.headline else ("–" if r.status != "failed" else "(see above)")
+        failed = r.status in ("failed", "interrupted")
+        head = r.headline[0] if r.headline else ("(see above)" if failed else "–")
         rows.append((r.study, r.notebook, r.status, f"{r.duration_s:.1f} s", head, report))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
@@ -164,9 +189,12 @@ def _run(args, batch: bool) -> int:
             progress=_say,
         )
     else:
+        from innolab_analysis.reports.runner import select_notebooks
+
         runs = []
-        for cfg in configs:
-            _say(f"[{cfg.study}] {len(cfg.notebooks)} notebook(s) → {out / cfg.study}")
+        chosen = [select_notebooks(cfg, args.only) for cfg in configs]  # all checked first
+        for cfg, notebooks in zip(configs, chosen):
+            _say(f"[{cfg.study}] {len(notebooks)} notebook(s) → {out / cfg.study}")
             runs += run_study(
                 cfg,
                 out=out,
@@ -174,8 +202,13 @@ def _run(args, batch: bool) -> int:
                 notebooks_dir=args.notebooks,
                 timeout=args.timeout,
                 progress=_say,
-                build_index=cfg is configs[-1],
+                build_index=cfg is configs[-1] or exit_code(runs) in (130, 143),
+                only=notebooks,
+                jobs=args.jobs,
+                kernels=args.kernels,
             )
+            if exit_code(runs) in (130, 143):
+                break
     _say("")
     _say(_summary(runs, out))
     _say(f"index: {out / 'index.html'}")
@@ -197,7 +230,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "publish":
             from innolab_analysis.reports.index import build_index
 
-            _say(f"index: {build_index(args.out, language=args.language)}")
+            out = Path(args.out)
+            if not out.is_dir():
+                print(f"error: no reports folder at {out}", file=sys.stderr)
+                return 1
+            try:
+                _say(f"index: {build_index(out, language=args.language)}")
+            except OSError as exc:
+                print(f"error: cannot write {out / 'index.html'}: {exc.strerror}", file=sys.stderr)
+                return 1
             return 0
         return _run(args, batch=args.command == "batch")
     except DataValidationError as exc:  # ParamsError included

@@ -91,6 +91,8 @@ __all__ = [
     "DateOrder",
     "DeriveRule",
     "RecognitionKind",
+    "KernelStart",
+    "ErrorKind",
 ]
 
 # ----------------------------------------------------------------------------- reports
@@ -441,3 +443,21 @@ HonestTarget = Literal["first", "average"]
 
 AdjustMethod = Literal["holm", "fdr_bh", "bonferroni"]
 """Multiple-testing adjustments of a summary table's p-values."""
+
+# --- runner
+KernelStart = Literal["fork", "spawn"]
+"""How the runner starts a notebook's kernel: forked from a template process that imported the
+notebooks' modules once (Linux), or a fresh interpreter for each notebook."""
+
+ErrorKind = Literal[
+    "data",
+    "params",
+    "cell",
+    "timeout",
+    "dead_kernel",
+    "disk_full",
+    "unwritable",
+    "interrupted",
+    "internal",
+]
+"""``error.kind`` of a run's status record: what stopped it."""

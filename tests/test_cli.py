@@ -167,10 +167,12 @@ def test_run_exit_codes_and_one_line_failure(setup, capsys, monkeypatch):
 
     data_error = make("s_data", standard="2014")
     assert main(["run", data_error, "--notebooks", nbs, "--out", str(out)]) == 2
+    text = capsys.readouterr().out
     assert (
-        "DataValidationError: 1 problem(s) in the input data: planted bad data"
-        in capsys.readouterr().out
-    )
+        "service_quality failed in cell [3]: DataValidationError: 1 problem(s) in the input "
+        "data (listed below) — see reports_run/s_data/_executed/service_quality.ipynb\n"
+        "    - planted bad data\n"
+    ) in text
 
     assert main(["publish", "--out", str(out)]) == 0
     index = (out / "index.html").read_text()
@@ -228,3 +230,24 @@ def test_batch_on_a_local_dask_cluster(setup, capsys):
     index = (out / "index.html").read_text()
     assert index.count('<span class="status ok">Up to date</span>') == 2
     assert 'href="d1/service_quality.html"' in index and 'href="d2/service_quality.html"' in index
+
+
+def test_only_names_are_checked_before_any_kernel(setup, capsys, monkeypatch):
+    root, nbs, make = setup
+    monkeypatch.chdir(root)
+
+    def no_kernel(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel was started for an invalid --only")
+
+    monkeypatch.setattr("innolab_analysis.reports.runner._execute", no_kernel)
+    study = make("s_only", standard="2017")
+    code = main(
+        ["run", study, "--notebooks", nbs, "--out", str(root / "o"), "--only", "servce_quality"]
+    )
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "1 problem(s) in the parameters:\n"
+        "  - s_only.yaml:1, column 'notebooks': --only servce_quality: not a notebook of "
+        "s_only.yaml; did you mean 'service_quality'?\n"
+    )
+    assert not (root / "o").exists()

@@ -6,7 +6,10 @@
   many in parallel (:func:`run_batch`, process pool or Dask).
 * :mod:`~innolab_analysis.reports.render` — one executed notebook as a self-contained
   HTML report (:func:`render_report`).
-* :mod:`~innolab_analysis.reports.publish` — atomic writes and the status of each run.
+* :mod:`~innolab_analysis.reports.publish` — all-or-nothing publishing, repair after an
+  interrupted run, the status of each run (:func:`published_reports`).
+* :mod:`~innolab_analysis.reports.lock` — one run per study output at a time.
+* :mod:`~innolab_analysis.reports.kernels` — kernels forked from a template that imported once.
 * :mod:`~innolab_analysis.reports.index` — ``index.html`` (:func:`build_index`).
 * :mod:`~innolab_analysis.reports.provenance` — hashes, git state, versions.
 
@@ -27,6 +30,8 @@ __getattr__, __dir__, __all__ = attach(
         "validate_all": ".runner",
         "NotebookRun": ".runner",
         "build_index": ".index",
+        "published_reports": ".publish",
+        "StudyLock": ".lock",
         "render_report": ".render",
         "collect_provenance": ".provenance",
     },

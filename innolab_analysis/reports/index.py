@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from innolab_analysis import l10n
-from innolab_analysis.reports.publish import atomic_write, read_status
+from innolab_analysis.reports.publish import atomic_write, published_reports
 from innolab_analysis.reports.render import _environment, notebook_title, page_shell
 from innolab_analysis.reports.sanitise import sanitise_html
 
@@ -81,65 +81,6 @@ def _relative(path: Any, root: Path) -> str | None:
         return None
 
 
-def _legacy_error(record: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The ``error`` of a status record written before the ``error.kind`` field existed."""
-    text = str(record.get("error") or "")
-    if record.get("status") not in _FAILED:
-        return None
-    if record.get("status") == "interrupted":
-        kind = "interrupted"
-    elif record.get("exit_code") == 2:
-        kind = "data"
-    elif "timeout" in text:
-        kind = "timeout"
-    elif "kernel died" in text:
-        kind = "dead_kernel"
-    elif record.get("cell") is not None:
-        kind = "cell"
-    else:
-        kind = "internal"
-    return {"kind": kind, "cell": record.get("cell"), "detail": text}
-
-
-def _published_reports(reports_dir: Path) -> list[dict[str, Any]]:
-    """Every status record, in the shape of ``publish.published_reports`` (one small swap).
-
-    Records that already carry ``published`` and ``error.kind`` pass through;
-    older ones (``finished``, a one-line ``error``) are read into that shape
-    from the files beside them.
-    """
-    out = []
-    for record in read_status(reports_dir):
-        r = dict(record)
-        study, nb = r.get("study", ""), r.get("notebook", "")
-        if not isinstance(r.get("error"), Mapping):
-            r["error"] = _legacy_error(r)
-        if "published" not in r:
-            html = reports_dir / study / f"{nb}.html"
-            prov = reports_dir / study / f"{nb}.json"
-            finished = None
-            try:
-                finished = json.loads(prov.read_text(encoding="utf-8")).get("ended")
-            except (OSError, ValueError):
-                pass
-            r["published"] = (
-                {
-                    "finished": finished,
-                    "html": f"{study}/{nb}.html",
-                    "provenance": f"{study}/{nb}.json" if prov.is_file() else None,
-                    "findings": f"{study}/findings/{nb}.json",
-                    "pdf": f"{study}/{nb}.pdf"
-                    if (reports_dir / study / f"{nb}.pdf").is_file()
-                    else None,
-                }
-                if html.is_file()
-                else None
-            )
-        r.setdefault("attempt_finished", r.get("finished"))
-        out.append(r)
-    return out
-
-
 def report_headline(findings_file: str | Path, language: str) -> str | None:
     """The first finding a report recorded, as inline HTML (sanitised), or None.
 
@@ -185,7 +126,7 @@ def index_rows(reports_dir: str | Path, language: str) -> list[dict[str, Any]]:
 
     root = Path(reports_dir)
     studies: dict[str, dict[str, Any]] = {}
-    for r in _published_reports(root):
+    for r in published_reports(root):
         tz = str(r.get("timezone") or "Asia/Jakarta")
         status = r.get("status") if r.get("status") in _STATUSES else "unknown"
         published = r.get("published") or None
@@ -241,7 +182,7 @@ def build_index(reports_dir: str | Path, *, language: str | None = None) -> Path
         The index written (atomically).
     """
     reports_dir = Path(reports_dir)
-    records = read_status(reports_dir)
+    records = published_reports(reports_dir)
     if language is None:
         langs = [r.get("language", "id") for r in records]
         language = max(sorted(set(langs)), key=langs.count) if langs else "id"

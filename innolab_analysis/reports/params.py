@@ -32,6 +32,7 @@ schema parses it), only ``true``/``false`` are booleans (``NO``, ``yes``,
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import difflib
 import re
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from innolab_analysis.errors import ParamsError, Problem
 from innolab_analysis.options import (
@@ -61,6 +62,10 @@ from innolab_analysis.options import StandardName as SkmStandard
 
 __all__ = [
     "COMMON_KEYS",
+    "MAX_BOOTSTRAP",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_VALUES",
     "NOTEBOOK_MODELS",
     "NOTEBOOK_TABLES",
     "CityComparisonParams",
@@ -90,6 +95,19 @@ COMMON_KEYS: tuple[str, ...] = ("language", "timezone", "data_dir", "start_year"
 """Top-level keys passed to every notebook that declares them."""
 
 _RUNNER_KEYS = ("output_dir", "study_id")
+
+MAX_BOOTSTRAP = 100_000
+"""Most bootstrap replications a parameter file may ask for (9,999 is already a lot)."""
+
+_FIRST_YEAR, _LAST_YEAR = 1945, 2100
+"""Years a study may span (the Republic's first year to far beyond any data)."""
+
+_MAX_SEED = 2**32 - 1
+"""Largest random seed every NumPy generator accepts."""
+
+
+def _year(default: int, description: str) -> Any:
+    return Field(default, ge=_FIRST_YEAR, le=_LAST_YEAR, description=description)
 
 
 # ----------------------------------------------------------------------------- models
@@ -137,14 +155,17 @@ class ServiceQualityParams(_NotebookParams):
     study_id: str = _study_id()
     language: Language = _language()
     timezone: Timezone = _timezone()
-    start_year: int = Field(2015, description="First year of the survey series.")
-    end_year: int = Field(2024, description="Last year of the survey series.")
+    start_year: int = _year(2015, "First year of the survey series.")
+    end_year: int = _year(2024, "Last year of the survey series.")
     standard: SkmStandard = Field(
         "2017", description="SKM regulation for elements and grade intervals."
     )
     frequency: Frequency = Field("semester", description="Aggregation period of the IKM.")
     bootstrap: int = Field(
-        0, ge=0, description="Bootstrap replications for IKM intervals (0 means none)."
+        0,
+        ge=0,
+        le=MAX_BOOTSTRAP,
+        description="Bootstrap replications for IKM intervals (0 means none).",
     )
 
 
@@ -156,8 +177,8 @@ class InnovationPortfolioParams(_NotebookParams):
     study_id: str = _study_id()
     language: Language = _language()
     timezone: Timezone = _timezone()
-    start_year: int = Field(2015, description="First year of the portfolio.")
-    end_year: int = Field(2024, description="Last year of the portfolio.")
+    start_year: int = _year(2015, "First year of the portfolio.")
+    end_year: int = _year(2024, "Last year of the portfolio.")
     rubric: str = Field(
         "default", description="Readiness rubric: 'default' or the path of a rubric YAML file."
     )
@@ -181,9 +202,12 @@ class InnovationImpactParams(_NotebookParams):
         "", description="Agency for the interrupted time series (empty: chosen automatically)."
     )
     n_boot: int = Field(
-        999, ge=0, description="Bootstrap replications (multiplier bootstrap); 0 means analytic."
+        999,
+        ge=0,
+        le=MAX_BOOTSTRAP,
+        description="Bootstrap replications (multiplier bootstrap); 0 means analytic.",
     )
-    seed: int = Field(20240101, description="Random seed of the bootstrap.")
+    seed: int = Field(20240101, ge=0, le=_MAX_SEED, description="Random seed of the bootstrap.")
     mde: bool = Field(True, description="Also compute the minimum detectable effect.")
     robustness: bool = Field(
         True,
@@ -213,8 +237,8 @@ class CitySpilloverParams(_NotebookParams):
     exclude_gerbangkertosusila: bool = Field(
         True, description="Drop the Gerbangkertosusila regions from the donor pool (spillover)."
     )
-    start_year: int = Field(2010, description="First year of the city panel.")
-    end_year: int = Field(2024, description="Last year of the city panel.")
+    start_year: int = _year(2010, "First year of the city panel.")
+    end_year: int = _year(2024, "Last year of the city panel.")
     covid: CovidHandling = Field(
         "dummy", description="COVID-19 years: 'dummy', 'exclude' or 'none'."
     )
@@ -343,8 +367,12 @@ class _StudyModel(BaseModel):
     language: Language = _language()
     timezone: Timezone = _timezone()
     data_dir: str = Field(description="Folder with the study tables, relative to this file.")
-    start_year: int | None = Field(None, description="First year (passed to every notebook).")
-    end_year: int | None = Field(None, description="Last year (passed to every notebook).")
+    start_year: int | None = Field(
+        None, ge=_FIRST_YEAR, le=_LAST_YEAR, description="First year (passed to every notebook)."
+    )
+    end_year: int | None = Field(
+        None, ge=_FIRST_YEAR, le=_LAST_YEAR, description="Last year (passed to every notebook)."
+    )
     notebooks: dict[str, dict[str, Any]] = Field(
         description="Notebooks to run, each with its own parameters."
     )
@@ -445,23 +473,164 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
     return parsed.value, parsed.lines
 
 
+MAX_FILE_BYTES = 256 * 1024
+"""Largest parameter file read (a study's file is a few dozen lines)."""
+
+MAX_DEPTH = 20
+"""Deepest nesting of mappings and lists (the schema needs four levels)."""
+
+MAX_VALUES = 10_000
+"""Most values a file may hold once YAML aliases (``*name``) are expanded."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+def _decode(data: bytes) -> str:
+    """The text of a parameter file: UTF-8 (with or without BOM), UTF-16/32 with a BOM,
+    or UTF-16 without one (recognised by its NUL bytes); ``ValueError`` says why not."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"starts with a {label} byte-order mark but byte {exc.start + len(bom)} "
+                    f"is not {label}; save the file as UTF-8"
+                ) from None
+    if len(data) >= 2 and b"\x00" in data[:64]:
+        head = data[:64]
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            raise ValueError(
+                "holds NUL bytes but is not UTF-16 text; save the file as UTF-8"
+            ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        err = ValueError(
+            f"is not UTF-8 text: byte 0x{data[exc.start]:02X} cannot be read; "
+            "save the file as UTF-8 (most editors: Save as → Encoding UTF-8)",
+        )
+        err.line = line  # type: ignore[attr-defined]
+        raise err from None
+
+
+def _line_of_position(text: str, position: int | None) -> int:
+    return text[: position or 0].count("\n") + 1
+
+
+def _check_shape(text: str, name: str) -> Problem | None:
+    """Refuse, before composing anything, files nested too deep or holding too many values.
+
+    PyYAML's parser is iterative, its composer recursive: the events are counted
+    first, so a 5,000-deep nesting is refused without a RecursionError.
+    """
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_StrictLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(
+                    f"mappings and lists are nested more than {MAX_DEPTH} levels deep; a "
+                    "parameter file needs four (study → notebooks → notebook → list)",
+                    file=name,
+                    line=event.start_mark.line + 1,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            values += 1
+            if values > MAX_VALUES:
+                return Problem(
+                    f"the file holds more than {MAX_VALUES:,} values; a parameter file "
+                    "holds a few dozen",
+                    file=name,
+                    line=event.start_mark.line + 1,
+                )
+    return None
+
+
+def _expanded_size(node, memo: dict[int, int]) -> int:
+    """Number of values ``node`` stands for once every alias is expanded (memoised, linear)."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 0  # a recursive alias counts once (PyYAML refuses it anyway)
+        if isinstance(node, yaml.MappingNode):
+            size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+        else:
+            size = 1
+        memo[key] = size
+    return memo[key]
+
+
 def _parse(path: Path, name: str | None = None) -> _Parsed:
     name = name or str(path)
+
+    def refuse(message: str, line: int | None = 1) -> _Parsed:
+        return _Parsed(None, {}, [Problem(message, file=name, line=line)])
+
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return _Parsed(None, {}, [Problem(f"cannot read the file: {exc.strerror}", file=name)])
+        return refuse(f"cannot read the file: {exc.strerror or exc}")
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        return refuse(f"cannot read the file: {exc}")
+    if len(data) > MAX_FILE_BYTES:
+        return refuse(
+            f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a parameter file is a few "
+            "dozen lines (is this the right file?)"
+        )
     try:
+        text = _decode(data)
+    except ValueError as exc:
+        return refuse(f"the file {exc}", getattr(exc, "line", 1))
+    try:
+        shape = _check_shape(text, name)
+        if shape is not None:
+            return _Parsed(None, {}, [shape])
         node = yaml.compose(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = getattr(exc, "problem", None) or str(exc)
-        return _Parsed(None, {}, [Problem(f"invalid YAML: {what}", file=name, line=line)])
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is not None:
+            line = mark.line + 1
+        else:
+            line = _line_of_position(text, getattr(exc, "position", None))
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.reader.ReaderError):
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            what = (
+                f"the character U+{code:04X} is not allowed in a YAML file; "
+                "remove it (control characters are not text)"
+            )
+        return refuse(f"invalid YAML: {what}", line)
+    except RecursionError:  # pragma: no cover - the shape check bounds the depth
+        return refuse(f"mappings and lists are nested more than {MAX_DEPTH} levels deep")
     lines: dict[Path_, int] = {}
     problems: list[Problem] = []
     if node is None:
         return _Parsed({}, lines, problems)
+    if _expanded_size(node, {}) > MAX_VALUES:
+        alias = next(
+            (e for e in yaml.parse(text, Loader=_StrictLoader) if isinstance(e, yaml.AliasEvent)),
+            None,
+        )
+        return refuse(
+            f"YAML aliases (*name) expand the file to more than {MAX_VALUES:,} values; write "
+            "the values out instead of repeating an alias of an alias",
+            alias.start_mark.line + 1 if alias is not None else 1,
+        )
     value = _construct(node, (), lines, problems, name)
     return _Parsed(value, lines, problems)
 
@@ -509,10 +678,32 @@ def _construct(node, path: Path_, lines, problems, name):
             _construct(child, path + (i,), lines, problems, name)
             for i, child in enumerate(node.value)
         ]
-    return _SCALAR_LOADER.yaml_constructors[node.tag](_SCALAR_LOADER, node)
+    try:
+        return _SCALAR_LOADER.yaml_constructors[node.tag](_SCALAR_LOADER, node)
+    except (ValueError, yaml.YAMLError) as exc:  # e.g. an integer of more than 4,300 digits
+        problems.append(
+            Problem(
+                f"cannot read the value {node.value[:40]!r}: {str(exc).splitlines()[0]}",
+                file=name,
+                line=line,
+                column=_dotted(path) or None,
+            )
+        )
+        return _UNREADABLE
 
 
 _SCALAR_LOADER = yaml.SafeLoader("")
+
+
+class _Unreadable:
+    """A scalar YAML could not turn into a value (its problem is already reported)."""
+
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+_UNREADABLE = _Unreadable()
+_REPORTED = "\x00reported"
 
 
 def _dotted(path: Path_) -> str:
@@ -586,8 +777,13 @@ def _field_problem(key: str, annotation: Any, value: Any, error_type: str, ctx: 
         if isinstance(value, int | float) and str(value) in {str(a) for a in allowed}:
             text += f'; write it in quotes: "{value}"'
         return text
-    if error_type == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}, got {value!r}"
+    if error_type in ("greater_than_equal", "less_than_equal"):
+        shown = _short_number(value)
+        if "ge" in ctx and "le" in ctx and key.endswith("year"):
+            return f"must be a year from {ctx['ge']} to {ctx['le']}, got {shown}"
+        if error_type == "greater_than_equal":
+            return f"must be at least {ctx['ge']}, got {shown}"
+        return f"must be at most {ctx['le']:,}, got {shown}"
     want = _type_word(annotation)
     text = f"must be {want}, got {_describe(value)}"
     if annotation_name(annotation) == "str" and isinstance(value, int | float | bool):
@@ -596,6 +792,14 @@ def _field_problem(key: str, annotation: Any, value: Any, error_type: str, ctx: 
         )
     if annotation_name(annotation) == "bool" and isinstance(value, str):
         text += "; write true or false"
+    return text
+
+
+def _short_number(value: Any) -> str:
+    """A number as the message shows it: long ones by their digit count."""
+    text = repr(value)
+    if len(text) > 24:
+        return f"a number of {len(text.lstrip('-'))} digits"
     return text
 
 
@@ -662,8 +866,15 @@ def load_params(
         return lines.get(keys_t)
 
     def add(message: str, *keys: str | int, column: str | None = None) -> None:
+        if message == _REPORTED:
+            return
         problems.append(
-            Problem(message, file=name, line=line_of(*keys), column=column or _dotted(keys) or None)
+            Problem(
+                message,
+                file=name,
+                line=line_of(*keys) or 1,  # a problem of the whole file points at its start
+                column=column or _dotted(keys) or None,
+            )
         )
 
     if not isinstance(raw, dict):
@@ -723,8 +934,8 @@ def load_params(
 
     data_dir: Path | None = None
     if "data_dir" in top:
-        data_dir = (path.parent / top["data_dir"]).resolve()
-        if not data_dir.is_dir():
+        data_dir = _resolve(path.parent, top["data_dir"])
+        if not _is(data_dir, folder=True):
             add(
                 f"data_dir {top['data_dir']!r} does not exist (resolved to {data_dir}); "
                 "paths are relative to the parameter file",
@@ -839,8 +1050,8 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
             values.pop(key, None)
             continue
         if key == "data_dir":
-            resolved = (path.parent / value).resolve()
-            if not resolved.is_dir():
+            resolved = _resolve(path.parent, value)
+            if not _is(resolved, folder=True):
                 add(
                     f"data_dir {value!r} does not exist (resolved to {resolved}); "
                     "paths are relative to the parameter file",
@@ -852,7 +1063,13 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
         values[key] = value
     if "data_dir" in fields and "data_dir" not in values:
         invalid.add("data_dir")  # the common data_dir is missing or does not exist
-    params = model(**{k: v for k, v in values.items() if k not in invalid})
+    try:
+        params = model(**{k: v for k, v in values.items() if k not in invalid})
+    except ValidationError as exc:  # a check above let a value through that pydantic refuses
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err.get("loc") else ""
+            add(f"{key}: {err['msg']}", *origin.get(key, ("notebooks", nb)))
+        return None
     for message, keys in _cross_checks(nb, params):
         from_top = all(origin.get(k, ("",))[0] != "notebooks" for k in keys)
         if from_top and set(keys) <= {"start_year", "end_year"}:
@@ -862,8 +1079,8 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
 
     updates: dict[str, Any] = {}
     if isinstance(params, InnovationPortfolioParams) and params.rubric != "default":
-        rubric = (path.parent / params.rubric).resolve()
-        if rubric.is_file():
+        rubric = _resolve(path.parent, params.rubric)
+        if _is(rubric, folder=False):
             updates["rubric"] = str(rubric)
         else:
             add(
@@ -872,8 +1089,8 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
                 *origin["rubric"],
             )
     if isinstance(params, ComparativeSynthesisParams) and params.results_dir:
-        results = (path.parent / params.results_dir).resolve()
-        if results.is_dir():
+        results = _resolve(path.parent, params.results_dir)
+        if _is(results, folder=True):
             updates["results_dir"] = str(results)
         else:
             add(
@@ -902,6 +1119,8 @@ def _validate_notebook(nb, block, top, data_dir, path, notebooks_dir, add):
 
 def _check_value(key: str, annotation: Any, value: Any, metadata: list) -> str | None:
     """Return a problem message when ``value`` does not fit ``annotation``, else None."""
+    if value is _UNREADABLE:
+        return _REPORTED
     origin = get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         args = get_args(annotation)
@@ -931,10 +1150,21 @@ def _check_value(key: str, annotation: Any, value: Any, metadata: list) -> str |
             )
         return _field_problem(key, annotation, value, "type", {})
     for m in metadata:
-        ge = getattr(m, "ge", None)
+        ge, le = getattr(m, "ge", None), getattr(m, "le", None)
         if ge is not None and value < ge:
-            return _field_problem(key, annotation, value, "greater_than_equal", {"ge": ge})
+            return _field_problem(key, annotation, value, "greater_than_equal", _bounds(metadata))
+        if le is not None and value > le:
+            return _field_problem(key, annotation, value, "less_than_equal", _bounds(metadata))
     return None
+
+
+def _bounds(metadata: list) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in metadata:
+        for attr in ("ge", "le"):
+            if getattr(m, attr, None) is not None:
+                out[attr] = getattr(m, attr)
+    return out
 
 
 def _cross_checks(nb: str, p: _NotebookParams) -> list[tuple[str, tuple[str, ...]]]:
@@ -980,6 +1210,22 @@ def _cross_checks(nb: str, p: _NotebookParams) -> list[tuple[str, tuple[str, ...
                 )
             )
     return out
+
+
+def _resolve(base: Path, value: str) -> Path:
+    """``base / value`` resolved; a value that is no path at all (a NUL byte) stays unresolved."""
+    try:
+        return (base / value).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return base / value.replace("\x00", "\\0")
+
+
+def _is(path: Path, folder: bool) -> bool:
+    """Whether ``path`` is an existing folder (or file); False for names the OS refuses."""
+    try:
+        return path.is_dir() if folder else path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _display(path: Path) -> str:

@@ -2,19 +2,21 @@
 
 :func:`collect_provenance` gathers the parameters and their SHA-256, the
 SHA-256 of every input file, the git commit (and whether the tree was dirty),
-package versions, host and timing. :func:`run_key` is the incremental-build
-key: a run whose notebook, parameters, input files and package version are
-unchanged can be skipped.
+package versions, the run id and timing: what reproducing the report needs.
+It holds no absolute path, host name or user name — every path is relative to
+the parameter file (:func:`portable_path`), because the reports are copied to
+intranets and websites. :func:`run_key` is the incremental-build key: a run
+whose notebook, parameters, input files and package version are unchanged can
+be skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
-import socket
 import subprocess
-import sys
 from collections.abc import Mapping
 from datetime import datetime
 from importlib import metadata
@@ -29,6 +31,7 @@ __all__ = [
     "input_hashes",
     "package_versions",
     "params_sha256",
+    "portable_path",
     "run_key",
 ]
 
@@ -52,6 +55,34 @@ PACKAGES: tuple[str, ...] = (
 """Distributions whose versions every report records."""
 
 _REPO = Path(__file__).resolve().parents[2]
+
+
+def portable_path(path: str | Path, base: str | Path) -> str:
+    """``path`` as a published file may show it: relative to the folder ``base``.
+
+    POSIX separators. A path under the user's home that ``base`` is not in is
+    written from ``~`` (no user name); a path that shares nothing with ``base``
+    but the root would spell out where it lies, so only its last two parts are
+    kept, after ``…/`` (the SHA-256 of the inputs says what it held).
+
+    Examples
+    --------
+    >>> portable_path("/srv/study/data/demo", "/srv/study/params")
+    '../data/demo'
+    >>> portable_path("/srv/study/params/x.yaml", "/srv/study/params")
+    'x.yaml'
+    >>> portable_path("/mnt/usb/kota/data", "/srv/study/params")
+    '…/kota/data'
+    """
+    target = Path(os.path.abspath(path))
+    folder = Path(os.path.abspath(base))
+    rel = Path(os.path.relpath(target, folder)).as_posix()
+    home = Path.home()
+    if rel.startswith("..") and target.is_relative_to(home) and not folder.is_relative_to(home):
+        return "~/" + target.relative_to(home).as_posix()
+    if rel.split("/").count("..") >= len(folder.parts) - 1:  # climbs to the root
+        return "…/" + "/".join(target.parts[-2:])
+    return rel
 
 
 def file_sha256(path: str | Path) -> str:
@@ -153,6 +184,9 @@ def collect_provenance(
     ended: datetime,
     inputs: Mapping[str, str] | None = None,
     key: str | None = None,
+    run_id: str | None = None,
+    git: Mapping[str, Any] | None = None,
+    versions: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything a reader needs to reproduce a report, as a JSON-ready dict.
 
@@ -163,9 +197,9 @@ def collect_provenance(
     notebook_file : str or Path
         The source notebook that was executed.
     params : mapping
-        The parameters injected into the notebook.
+        The parameters as published (paths relative to the parameter file).
     params_file : str or Path, optional
-        The YAML file they came from.
+        The YAML file they came from; the other paths are written relative to its folder.
     data_dir : str or Path, optional
         Input folder; every file in it is hashed (unless ``inputs`` is given).
     started, ended : datetime
@@ -174,6 +208,10 @@ def collect_provenance(
         Precomputed :func:`input_hashes`.
     key : str, optional
         Precomputed :func:`run_key`.
+    run_id : str, optional
+        The run that made the report (every published file of it carries it).
+    git, versions : mapping, optional
+        Precomputed :func:`git_state` and :func:`package_versions` (one per run).
 
     Returns
     -------
@@ -192,22 +230,21 @@ def collect_provenance(
     True
     """
     inputs = dict(inputs) if inputs is not None else input_hashes(data_dir)
+    base = Path(params_file).parent if params_file else Path(notebook_file).parent
     return {
         "study": study,
         "notebook": notebook,
-        "notebook_file": str(notebook_file),
+        "run_id": run_id,
+        "notebook_file": portable_path(notebook_file, base),
         "notebook_sha256": file_sha256(notebook_file),
         "params": dict(params),
         "params_sha256": params_sha256(params),
-        "params_file": str(params_file) if params_file else None,
+        "params_file": portable_path(params_file, base) if params_file else None,
         "params_file_sha256": file_sha256(params_file) if params_file else None,
-        "data_dir": str(data_dir) if data_dir else None,
+        "data_dir": portable_path(data_dir, base) if data_dir else None,
         "inputs": inputs,
-        "git": git_state(),
-        "versions": package_versions(),
-        "host": socket.gethostname(),
-        "platform": platform.platform(),
-        "executable": sys.executable,
+        "git": dict(git) if git is not None else git_state(),
+        "versions": dict(versions) if versions is not None else package_versions(),
         "started": started.isoformat(timespec="seconds"),
         "ended": ended.isoformat(timespec="seconds"),
         "duration_s": round((ended - started).total_seconds(), 2),

@@ -25,6 +25,7 @@ parameter file, or by their name.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ _HERE = Path(__file__).resolve().parent
 
 
 # ----------------------------------------------------------------------------- shell
+@functools.cache
 def _environment():
     import jinja2
 

@@ -11,7 +11,9 @@ real analysis.
 
 from __future__ import annotations
 
+import getpass
 import re
+import socket
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -37,10 +39,12 @@ def parameters_source(model) -> str:
 
 
 TINY_BODY = """
+import os
+import time
 import pandas as pd
 from pathlib import Path
 from IPython.display import Markdown, display
-from innolab_analysis.errors import DataValidationError
+from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.studies.effects import record_effects
 
 display(Markdown("## Overview\\n\\nA tiny stand-in notebook."))
@@ -48,9 +52,16 @@ if standard == "2004":
     raise ZeroDivisionError("planted failure")
 if standard == "2014":
     raise DataValidationError("planted bad data: column 'u1' holds text")
+if bootstrap == 7:  # planted bad data with five problems: every one must reach the user
+    raise DataValidationError(
+        [Problem(f"u{i} holds text", file="skm_responses.csv", column=f"u{i}", rows=(i + 1,))
+         for i in range(1, 6)]
+    )
 if bootstrap == 13:
-    import os
     os._exit(1)  # planted dead kernel (as when the OS kills it for memory)
+if bootstrap == 21:  # a long cell: says it started, then works until it is stopped
+    Path(os.environ["INNOLAB_TEST_MARKER"]).write_text(str(os.getpid()))
+    time.sleep(120)
 rows = pd.DataFrame([{
     "study": Path(output_dir).name, "level": "city", "unit": "all", "outcome": "ikm",
     "term": str(end_year), "estimate": 80.0 + bootstrap, "std_error": 1.0, "ci_lower": 78.04 + bootstrap,
@@ -68,20 +79,44 @@ ax.plot([1, 2, 3], [1, 4, 9]);
 """
 
 
-def write_tiny_notebook(folder: Path) -> Path:
+TINY_SYNTHESIS = """
+from pathlib import Path
+from IPython.display import Markdown, display
+seen = sorted(f"{p.parent.parent.name}/{p.name}" for p in Path(results_dir).glob("*/effects/*.csv"))
+display(Markdown("## Seen\\n\\nEffects seen: " + ", ".join(seen)))
+"""
+
+
+def write_parameterised(folder: Path, name: str, model, bodies: list[str]) -> Path:
+    """``<folder>/<name>.ipynb``: a parameters cell declaring ``model``'s fields, then ``bodies``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    cell = nbformat.v4.new_code_cell(parameters_source(ServiceQualityParams))
+    cell = nbformat.v4.new_code_cell(parameters_source(model))
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell, nbformat.v4.new_code_cell(TINY_BODY), nbformat.v4.new_code_cell(FIGURE_CELL)]
+    nb.cells = [cell, *(nbformat.v4.new_code_cell(b) for b in bodies)]
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "service_quality.ipynb"
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def write_tiny_synthesis(folder: Path) -> Path:
+    """A stand-in comparative_synthesis: lists the effect files it finds when it runs."""
+    from innolab_analysis.reports.params import ComparativeSynthesisParams
+
+    return write_parameterised(
+        folder, "comparative_synthesis", ComparativeSynthesisParams, [TINY_SYNTHESIS]
+    )
+
+
+def write_tiny_notebook(folder: Path) -> Path:
+    return write_parameterised(
+        folder, "service_quality", ServiceQualityParams, [TINY_BODY, FIGURE_CELL]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -90,11 +125,12 @@ def tiny_setup(tmp_path_factory, write_tiny_tables):
     root = tmp_path_factory.mktemp("tiny")
     nb_dir = root / "notebooks"
     write_tiny_notebook(nb_dir)
+    write_tiny_synthesis(nb_dir)
     data = root / "data"
     data.mkdir()
     write_tiny_tables(data, ("agencies", "skm_responses"))
 
-    def make_params(folder: Path, study: str = "tiny", **params) -> Path:
+    def make_params(folder: Path, study: str = "tiny", synthesis: bool = False, **params) -> Path:
         body = {
             "study": study,
             "title": f"Tiny {study}",
@@ -102,7 +138,8 @@ def tiny_setup(tmp_path_factory, write_tiny_tables):
             "data_dir": str(data),
             "start_year": 2015,
             "end_year": 2024,
-            "notebooks": {"service_quality": params},
+            "notebooks": {"service_quality": params}
+            | ({"comparative_synthesis": {}} if synthesis else {}),
         }
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{study}.yaml"
@@ -432,3 +469,62 @@ def _hostile_value():
 def demo_params_file():
     """``demo_params_file(tmp, study=, language=, data_dir=None) -> Path``."""
     return demo_params
+
+
+def published_files(out: Path) -> list[Path]:
+    skip = {"_executed", "_quarantine", "_staging", "_journal"}
+    return [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json", ".csv") and not skip & set(p.parts)
+    ]
+
+
+def assert_nothing_identifying(out: Path, *roots: Path) -> int:
+    """No absolute path, host name or user name in any published file; returns how many."""
+    host = socket.gethostname()
+    user = getpass.getuser()
+    forbidden = [str(REPO), str(Path.home()) + "/", *(str(r) for r in roots)]
+    host_rx = re.compile(rf"(?<![\w.-]){re.escape(host)}(?![\w-])")
+    user_rx = re.compile(rf"(/{re.escape(user)}/|/{re.escape(user)}\b|\b{re.escape(user)}@)")
+    files = published_files(out)
+    for path in files:
+        text = re.sub(r"data:[^\"')\s]+", "data:", path.read_text(encoding="utf-8"))
+        for item in forbidden:
+            assert item not in text, f"{path.relative_to(out)} holds the path {item}"
+        assert not host_rx.search(text), f"{path.relative_to(out)} holds the host name {host}"
+        assert not user_rx.search(text), f"{path.relative_to(out)} holds the user name {user}"
+    return len(files)
+
+
+@pytest.fixture(scope="session")
+def nothing_identifying():
+    """``nothing_identifying(out, *roots) -> n files``: no absolute path, host or user name."""
+    return assert_nothing_identifying
+
+
+def process_gone(pid: int, within: float = 10.0) -> bool:
+    """Whether process ``pid`` ends (or is a zombie) within ``within`` seconds."""
+    import os
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="session")
+def gone():
+    """``gone(pid, within=10) -> bool``: the process ended (or is a zombie) in time."""
+    return process_gone

@@ -241,11 +241,11 @@ def test_required_keys(study_dir):
     path = write(study_dir, "title: x\n")
     assert message(path) == (
         "3 problem(s) in the parameters:\n"
-        "  - p.yaml: 'study' is missing: study id, used for the output folder (letters, "
+        "  - p.yaml:1: 'study' is missing: study id, used for the output folder (letters, "
         "digits, _ and -).\n"
-        "  - p.yaml: 'data_dir' is missing: folder with the study tables, relative to this "
+        "  - p.yaml:1: 'data_dir' is missing: folder with the study tables, relative to this "
         "file.\n"
-        "  - p.yaml: 'notebooks' is missing: notebooks to run, each with its own parameters."
+        "  - p.yaml:1: 'notebooks' is missing: notebooks to run, each with its own parameters."
     )
 
 
@@ -332,3 +332,114 @@ def test_every_parameter_has_help_in_both_languages():
         for name in model.model_fields:
             assert en[name] and id_[name], (notebook, name)
             assert en[name] != id_[name], f"{notebook}.{name} has no Indonesian help"
+
+
+# ----------------------------------------------------------------------------- bounds
+def alias_bomb(levels: int = 9) -> str:
+    """The billion-laughs file: each level lists the previous one nine times (9**levels values)."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefghij", "bcdefghijk"[: levels - 1]):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_before_it_expands(study_dir):
+    text = alias_bomb()  # 414 bytes standing for 9**9 (387 million) strings
+    assert len(text.encode()) < 420
+    path = write(study_dir, text)
+    assert message(path) == (
+        "1 problem(s) in the parameters:\n"
+        "  - p.yaml:2: YAML aliases (*name) expand the file to more than 10,000 values; write "
+        "the values out instead of repeating an alias of an alias"
+    )
+    # a few aliases are fine
+    ok = write(study_dir, HEAD + "x: &d {standard: '2004'}\nnotebooks: {service_quality: *d}\n")
+    with pytest.raises(ParamsError, match="unknown key 'x'"):
+        load_params(ok)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("a: " + "[" * 5000 + "]" * 5000 + "\n", 1), ("a:\n  b: " + "{x: " * 5000 + "\n", 2)],
+)
+def test_deep_nesting_is_refused_without_recursion_error(study_dir, text, line):
+    path = write(study_dir, text)
+    assert message(path) == (
+        "1 problem(s) in the parameters:\n"
+        f"  - p.yaml:{line}: mappings and lists are nested more than 20 levels deep; a "
+        "parameter file needs four (study → notebooks → notebook → list)"
+    )
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_utf32_and_byte_order_marks_are_read(study_dir, codec):
+    text = HEAD + "title: 'Kota Mojokerto — uji'\nnotebooks: {service_quality: {}}\n"
+    path = study_dir / "p.yaml"
+    path.write_bytes(text.encode(codec))
+    cfg = load_params(path)
+    assert (cfg.study, cfg.title) == ("s", "Kota Mojokerto — uji")
+
+
+def test_other_encodings_and_binary_files_are_refused_clearly(study_dir):
+    latin = study_dir / "p.yaml"
+    latin.write_bytes((HEAD + "title: 'Caf\xe9'\n").encode("latin-1"))
+    assert message(latin) == (
+        "1 problem(s) in the parameters:\n"
+        "  - p.yaml:3: the file is not UTF-8 text: byte 0xE9 cannot be read; save the file as "
+        "UTF-8 (most editors: Save as → Encoding UTF-8)"
+    )
+    control = write(study_dir, HEAD + "title: 'a\x07b'\n", name="q.yaml")
+    assert message(control) == (
+        "1 problem(s) in the parameters:\n"
+        "  - q.yaml:3: invalid YAML: the character U+0007 is not allowed in a YAML file; "
+        "remove it (control characters are not text)"
+    )
+    big = study_dir / "big.yaml"
+    big.write_text("# padding\n" * 30_000)
+    assert message(big) == (
+        "1 problem(s) in the parameters:\n"
+        "  - big.yaml:1: the file is larger than 256 KiB; a parameter file is a few dozen "
+        "lines (is this the right file?)"
+    )
+
+
+def test_replications_seeds_and_years_are_bounded(study_dir):
+    path = write(
+        study_dir,
+        HEAD
+        + "start_year: 1800\n"
+        + "notebooks:\n"
+        + "  service_quality: {bootstrap: 99999999999999999999}\n"
+        + "  innovation_impact:\n"
+        + "    n_boot: 100001\n"
+        + "    seed: " + "9" * 60 + "\n"
+        + "  city_spillover: {end_year: 3000}\n"
+        + "  innovation_portfolio: {start_year: " + "1" * 5000 + "}\n",
+    )  # fmt: skip
+    assert message(path) == (
+        "6 problem(s) in the parameters:\n"
+        "  - p.yaml:3, column 'start_year': must be a year from 1945 to 2100, got 1800\n"
+        "  - p.yaml:5, column 'notebooks.service_quality.bootstrap': must be at most 100,000, "
+        "got 99999999999999999999\n"
+        "  - p.yaml:7, column 'notebooks.innovation_impact.n_boot': must be at most 100,000, "
+        "got 100001\n"
+        "  - p.yaml:8, column 'notebooks.innovation_impact.seed': must be at most "
+        "4,294,967,295, got a number of 60 digits\n"
+        "  - p.yaml:9, column 'notebooks.city_spillover.end_year': must be a year from 1945 "
+        "to 2100, got 3000\n"
+        "  - p.yaml:10, column 'notebooks.innovation_portfolio.start_year': cannot read the "
+        "value '1111111111111111111111111111111111111111': Exceeds the limit (4300 digits) for "
+        "integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to "
+        "increase the limit"
+    )
+
+
+def test_paths_the_system_refuses_are_problems_not_tracebacks(study_dir):
+    path = write(study_dir, 'study: s\ndata_dir: "da\\0ta"\nnotebooks: {service_quality: {}}\n')
+    text = message(path)
+    assert text.startswith(
+        "1 problem(s) in the parameters:\n  - p.yaml:2, column 'data_dir': data_dir 'da\\x00ta' "
+        "does not exist"
+    )
+    long = write(study_dir, f"study: s\ndata_dir: {'x' * 5000}\nnotebooks: {{}}\n", name="q.yaml")
+    assert "q.yaml:2, column 'data_dir': data_dir 'xxxx" in message(long)
