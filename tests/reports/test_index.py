@@ -11,88 +11,82 @@ from innolab_analysis.reports.index import ERROR_KINDS, build_index, headline
 from innolab_analysis.reports.publish import write_status
 
 
-def findings(folder, notebook, id_text, en_text):
-    path = folder / "findings" / f"{notebook}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(
-            {
-                "study": folder.name,
-                "notebook": notebook,
-                "findings": {"id": [{"text": id_text}], "en": [{"text": en_text}]},
-            }
-        )
+def _published(root, notebook, *, record, id_text=None, en_text=None, pdf=False) -> dict:
+    """Publish a tiny report of ``notebook`` through the runner's staging (as a run would)."""
+    from innolab_analysis.reports.publish import Staging, publish
+
+    staging = Staging.create(
+        root / "mojokerto",
+        study="mojokerto",
+        notebook=notebook,
+        run_id=f"r-{notebook}",
+        started="t0",
     )
+    staging.staged("html").write_text("<html></html>")
+    staging.staged("provenance").write_text(json.dumps({"ended": record["attempt_finished"]}))
+    if id_text is not None:
+        path = staging.staged("findings")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {
+                    "study": "mojokerto",
+                    "notebook": notebook,
+                    "findings": {"id": [{"text": id_text}], "en": [{"text": en_text}]},
+                }
+            )
+        )
+    if pdf:
+        staging.staged("pdf").write_bytes(b"%PDF-1.4")
+    base = {"study": "mojokerto", "notebook": notebook, "title": "Kota Mojokerto"}
+    return publish(staging, base | record, key="k")
 
 
 @pytest.fixture
 def reports(tmp_path):
-    study = tmp_path / "mojokerto"
-    study.mkdir()
-    for nb in ("service_quality", "city_spillover", "innovation_portfolio"):
-        (study / f"{nb}.html").write_text("<html></html>")
-        (study / f"{nb}.json").write_text(json.dumps({"ended": "2026-11-30T01:00:00+00:00"}))
-    findings(
-        study,
-        "service_quality",
-        "IKM kota naik dari **77,57** (B) menjadi **85,88** (B).",
-        "The city IKM rose from **77.57** (B) to **85.88** (B).",
-    )
-    findings(
-        study,
-        "city_spillover",
-        "Elastisitas naik **0,41** \\<img src=x onerror=alert(1)\\>.",
-        "The elasticity rose by **0.41**.",
-    )
-    # a status record in the runner's new shape: failed, the last good report still published
-    write_status(
+    _published(
         tmp_path,
-        {
-            "study": "mojokerto",
-            "notebook": "city_spillover",
-            "title": "Kota Mojokerto",
+        "service_quality",
+        record={"status": "ok", "language": "id", "attempt_finished": "2026-11-30T01:00:00+00:00"},
+        id_text="IKM kota naik dari **77,57** (B) menjadi **85,88** (B).",
+        en_text="The city IKM rose from **77.57** (B) to **85.88** (B).",
+    )
+    _published(
+        tmp_path,
+        "innovation_portfolio",
+        record={
+            "status": "skipped",
+            "language": "en",
+            "attempt_finished": "2026-11-30T01:00:00+00:00",
+        },
+    )
+    good = _published(
+        tmp_path,
+        "city_spillover",
+        record={
+            "status": "ok",
             "language": "id",
             "timezone": "Asia/Jayapura",
+            "attempt_finished": "2026-11-30T01:00:00+00:00",
+        },
+        id_text="Elastisitas naik **0,41** \\<img src=x onerror=alert(1)\\>.",
+        en_text="The elasticity rose by **0.41**.",
+        pdf=True,
+    )
+    # the next attempt failed: the last good report stays published
+    write_status(
+        tmp_path,
+        good
+        | {
             "status": "failed",
             "attempt_started": "2026-12-01T01:00:00+00:00",
             "attempt_finished": "2026-12-01T01:02:00+00:00",
             "duration_s": 120.0,
             "error": {"kind": "timeout", "cell": 4, "detail": "CellTimeoutError: 600 s"},
             "debug_notebook": "mojokerto/_executed/city_spillover.ipynb",
-            "published": {
-                "run_id": "r1",
-                "finished": "2026-11-30T01:00:00+00:00",
-                "key": "k",
-                "html": "mojokerto/city_spillover.html",
-                "provenance": "mojokerto/city_spillover.json",
-                "effects": "mojokerto/effects/city_spillover.csv",
-                "findings": "mojokerto/findings/city_spillover.json",
-                "pdf": "mojokerto/city_spillover.pdf",
-            },
         },
     )
-    # older records: ok with findings, ok without findings, failed without any report
-    write_status(
-        tmp_path,
-        {
-            "study": "mojokerto",
-            "notebook": "service_quality",
-            "status": "ok",
-            "language": "id",
-            "title": "Kota Mojokerto",
-            "finished": "2026-11-30T01:00:00+00:00",
-        },
-    )
-    write_status(
-        tmp_path,
-        {
-            "study": "mojokerto",
-            "notebook": "innovation_portfolio",
-            "status": "skipped",
-            "language": "en",
-            "title": "Kota Mojokerto",
-        },
-    )
+    # failed without any report ever published (its debug notebook lies outside the folder)
     write_status(
         tmp_path,
         {
@@ -101,11 +95,10 @@ def reports(tmp_path):
             "status": "failed",
             "language": "id",
             "title": "Kota Mojokerto",
-            "error": "innovation_impact failed in cell [7]: KeyError: 'x'",
-            "cell": 7,
-            "exit_code": 1,
-            "finished": "2026-12-01T02:00:00+00:00",
+            "error": {"kind": "cell", "cell": 7, "detail": "KeyError: 'x'"},
+            "attempt_finished": "2026-12-01T02:00:00+00:00",
             "debug_notebook": "/somewhere/else/innovation_impact.ipynb",
+            "published": None,
         },
     )
     return tmp_path
