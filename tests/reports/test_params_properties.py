@@ -32,14 +32,15 @@ def folder(tmp_path_factory) -> Path:
     data = root / "data"
     data.mkdir()
     for table in ("agencies", "skm_responses", "innovations", "regions", "service_indicators"):
-        (data / f"{table}.csv").write_text("x\n1\n")
+        (data / f"{table}.csv").write_text("x\n1\n")  # only their presence matters here
     return root
 
 
 def outcome(path: Path) -> StudyConfig | ParamsError:
     """Load ``path``; a refusal must be a ParamsError with file:line on every problem."""
     try:
-        return load_params(path)
+        # the schema and the file are under test; the tables' contents are checked elsewhere
+        return load_params(path, check_data=False)
     except ParamsError as exc:
         assert exc.problems, "a ParamsError without problems"
         for problem in exc.problems:
