@@ -10,12 +10,11 @@ not answers either. Every kind of non-answer is reported with its rows.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import Problem
+from innolab_analysis.metrics._checks import cell_numbers
 
 __all__ = ["ALLOWED_ANSWERS", "MAX_SHOWN", "answers_as_float", "spreadsheet_rows"]
 
@@ -35,34 +34,6 @@ _WHAT = {
 def spreadsheet_rows(mask: np.ndarray) -> np.ndarray:
     """Spreadsheet row numbers (header = row 1) of the first few True positions."""
     return np.flatnonzero(mask)[:MAX_SHOWN] + 2
-
-
-def _kind(v: object) -> str | None:
-    """None for a blank or a number; else what kind of non-answer ``v`` is."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (bool, np.bool_)):
-        return "boolean"
-    if isinstance(v, numbers.Real):
-        return None
-    if isinstance(v, str):
-        text = v.strip()
-        if not text:
-            return None
-        try:
-            float(text)
-        except ValueError:
-            return "text"
-        return None
-    return "other"
-
-
-def _value(v: object, kind: str | None) -> float:
-    if kind is not None or v is None or v is pd.NA or v is pd.NaT:
-        return np.nan
-    if isinstance(v, str):
-        return float(v) if v.strip() else np.nan
-    return float(v)
 
 
 def _problem(s: pd.Series, mask: np.ndarray, column: str, kind: str) -> Problem:
@@ -95,25 +66,6 @@ def answers_as_float(s: pd.Series, column: str) -> tuple[np.ndarray, list[Proble
       that this column is an SKM element [row 3 (True)]; allowed: integers 1-4 (1 = tidak baik ...
       4 = sangat baik) or blank"]
     """
-    dtype = s.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        mask = s.notna().to_numpy(dtype=bool)
-        found = [_problem(s, mask, column, "boolean")] if mask.any() else []
-        return np.full(len(s), np.nan), found
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
-        return s.to_numpy(dtype=float, na_value=np.nan), []
-    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        text = s.str.strip()
-        num = pd.to_numeric(text, errors="coerce")
-        mask = (text.notna() & (text != "") & num.isna()).to_numpy(dtype=bool, na_value=False)
-        found = [_problem(s, mask, column, "text")] if mask.any() else []
-        return num.to_numpy(dtype=float, na_value=np.nan), found
-    cells = s.astype(object).to_numpy(dtype=object)
-    kinds = [_kind(v) for v in cells]
-    out = np.array([_value(v, k) for v, k in zip(cells, kinds)], dtype=float)
-    found = []
-    for kind in ("text", "boolean", "other"):
-        mask = np.fromiter((k == kind for k in kinds), dtype=bool, count=len(kinds))
-        if mask.any():
-            found.append(_problem(s, mask, column, kind))
-    return out, found
+    values, kinds = cell_numbers(s)
+    found = [_problem(s, kinds == kind, column, kind) for kind in _WHAT if (kinds == kind).any()]
+    return values, found

@@ -8,14 +8,21 @@ public metric answers an odd input with a raw ``AttributeError``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import numbers
 
 import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import DataValidationError, ParamsError, Problem
 
-__all__ = ["check_frame", "check_level", "check_number", "check_rows", "number_array"]
+__all__ = [
+    "cell_numbers",
+    "check_frame",
+    "check_level",
+    "check_number",
+    "check_rows",
+    "number_array",
+]
 
 
 def check_frame(data: object, table: str, *, hint: str | None = None) -> pd.DataFrame:
@@ -133,13 +140,12 @@ def check_number(
 def number_array(values: object, what: str, *, title: str, column: str | None = None) -> np.ndarray:
     """``values`` as a float array; booleans, text and other non-numbers are listed, all at once.
 
-    ``what`` names one value with its article (``"an SKM index"``).
-
-    Missing values (None, NaN) become NaN; the caller decides whether they are allowed.
+    ``what`` names one value with its article (``"an SKM index"``). Missing
+    values (None, NaN) become NaN; the caller decides whether they are allowed.
 
     Examples
     --------
-    >>> number_array([1, None, 2.5], "a score", title="1 problem(s) in the scores").tolist()
+    >>> number_array([1, None, "2.5"], "a score", title="1 problem(s) in the scores").tolist()
     [1.0, nan, 2.5]
     >>> number_array([1, True, "x"], "a score", title="1 problem(s) in the scores")
     Traceback (most recent call last):
@@ -148,11 +154,12 @@ def number_array(values: object, what: str, *, title: str, column: str | None = 
       - 2 value(s) that are not numbers (True, 'x'); a score is a number; allowed: numbers
     """
     raw = values.to_numpy() if isinstance(values, (pd.Series, pd.DataFrame)) else values
-    arr = np.asarray(raw, dtype=object) if not isinstance(raw, np.ndarray) else raw
+    arr = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object)
     if arr.dtype.kind in "iuf":
         return arr.astype(float)
-    flat = arr.reshape(-1)
-    bad = _not_numbers(flat)
+    flat = pd.Series(arr.reshape(-1), dtype=object)
+    out, kinds = cell_numbers(flat)
+    bad = flat[kinds != ""].tolist()
     if bad:
         shown = ", ".join(repr(_plain(v)) for v in bad[:10]) + (" …" if len(bad) > 10 else "")
         raise DataValidationError(
@@ -165,26 +172,66 @@ def number_array(values: object, what: str, *, title: str, column: str | None = 
             ],
             title=title,
         )
-    return np.array([np.nan if _blank(v) else float(v) for v in flat], dtype=float).reshape(
-        arr.shape
-    )
-
-
-def _blank(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and np.isnan(v))
-
-
-def _not_numbers(flat: Iterable[object]) -> list[object]:
-    return [
-        v
-        for v in flat
-        if not _blank(v)
-        and (
-            isinstance(v, (bool, np.bool_))
-            or not isinstance(v, (int, float, np.integer, np.floating))
-        )
-    ]
+    return out.reshape(arr.shape)
 
 
 def _plain(v: object) -> object:
     return v.item() if isinstance(v, np.generic) else v
+
+
+def _kind(v: object) -> str:
+    """``""`` for a blank or a number; else what kind of non-number ``v`` is."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(v, numbers.Real):
+        return ""
+    if isinstance(v, str):
+        text = v.strip()
+        if not text:
+            return ""
+        try:
+            float(text)
+        except ValueError:
+            return "text"
+        return ""
+    return "other"
+
+
+def _value(v: object, kind: str) -> float:
+    if kind or v is None or v is pd.NA or v is pd.NaT:
+        return np.nan
+    if isinstance(v, str):
+        return float(v) if v.strip() else np.nan
+    return float(v)
+
+
+def cell_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as float (NaN = blank or not a number) and what each cell is when not a number.
+
+    The kinds are ``""`` (a number or a blank), ``"text"`` (text that does not
+    read as a number; ``"3"`` does), ``"boolean"`` (``True`` is not 1) and
+    ``"other"`` (dates, lists …). Numeric columns take the fast path.
+
+    Examples
+    --------
+    >>> values, kinds = cell_numbers(pd.Series([4, True, "3", "baik", None], dtype=object))
+    >>> values.tolist(), kinds.tolist()
+    ([4.0, nan, 3.0, nan, nan], ['', 'boolean', '', 'text', ''])
+    """
+    dtype = s.dtype
+    n = len(s)
+    if pd.api.types.is_bool_dtype(dtype):
+        kinds = np.where(s.notna().to_numpy(dtype=bool), "boolean", "")
+        return np.full(n, np.nan), kinds.astype(object)
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return s.to_numpy(dtype=float, na_value=np.nan), np.full(n, "", dtype=object)
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        text = s.str.strip()
+        num = pd.to_numeric(text, errors="coerce")
+        bad = (text.notna() & (text != "") & num.isna()).to_numpy(dtype=bool, na_value=False)
+        return num.to_numpy(dtype=float, na_value=np.nan), np.where(bad, "text", "").astype(object)
+    cells = s.astype(object).to_numpy(dtype=object)
+    kinds = np.array([_kind(v) for v in cells], dtype=object)
+    return np.array([_value(v, k) for v, k in zip(cells, kinds)], dtype=float), kinds
