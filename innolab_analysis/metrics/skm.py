@@ -344,9 +344,14 @@ def _stats_from_parquet(
         numeric = ("INT", "DOUBLE", "FLOAT", "DECIMAL", "REAL")
         for c in [*std.columns, *([sample_weight] if sample_weight else [])]:
             if not any(k in schema[c].upper() for k in numeric):
+                why = (
+                    "booleans are not answers; store the scores 1-4"
+                    if schema[c].upper() == "BOOLEAN"
+                    else "text answers?; store answers as numbers"
+                )
                 problems.append(
                     Problem(
-                        f"column has type {schema[c]} (text answers?); store answers as numbers",
+                        f"column has type {schema[c]} ({why})",
                         file=str(path),
                         column=c,
                         allowed=ALLOWED_ANSWERS if c != sample_weight else "numbers >= 0",
