@@ -25,7 +25,7 @@ Conventions shared by every function
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -788,53 +788,59 @@ class KlassenResult:
     boundary: Boundary
     kind: KlassenKind = "region"
 
-    def plot(self, ax=None, *, language: Language = "en"):
-        """Quadrant scatter with the reference lines; returns the Axes."""
-        from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
+    def plot(
+        self,
+        ax=None,
+        *,
+        language: Language = "en",
+        highlight: str | Sequence[str] | None = None,
+        names: Mapping[object, str] | None = None,
+    ):
+        """Units by level and growth, the reference lines and the quadrants named; returns the Axes.
 
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        language : {"id", "en"}
+        highlight : str or list of str, optional
+            The study's own unit(s) (values of ``table["unit"]``, e.g. Kota
+            Mojokerto's region code): drawn in colour and always named.
+        names : mapping, optional
+            Unit → name to show (e.g. region code → region name); units not
+            in it are shown by their value.
+
+        Raises
+        ------
+        DataValidationError
+            A highlighted unit that is not in the table.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"unit": ["a", "b", "c"], "g": [6.0, 4.0, 5.0], "y": [50.0, 30.0, 45.0]})
+        >>> k = klassen_typology(df, unit="unit", growth="g", level="y")
+        >>> ax = k.plot(language="id", highlight="b", names={"b": "Kota B"})
+        >>> ax.get_xlabel(), ax.get_legend().get_texts()[1].get_text()
+        ('PDRB per kapita', 'Kota B')
+        """
+        from innolab_analysis._plotting import axes_or_new, plot_style
+        from innolab_analysis.metrics._klassen_plot import draw_klassen
+
+        check_option("language", language, Language)
         with plot_style():
-            ax = axes_or_new(ax)
-            t = self.table
-            ax.scatter(t["level"], t["growth"], color=PALETTE["control"], zorder=3)
-            for _, r in t.iterrows():
-                ax.annotate(
-                    str(r["unit"]),
-                    (r["level"], r["growth"]),
-                    fontsize=7,
-                    xytext=(3, 3),
-                    textcoords="offset points",
-                )
-            ax.axvline(self.reference_level, color="black", lw=0.8)
-            ax.axhline(self.reference_growth, color="black", lw=0.8)
-            col = 0 if language == "id" else 1
-            corners = {
-                "I": (0.98, 0.98),
-                "II": (0.98, 0.02),
-                "III": (0.02, 0.98),
-                "IV": (0.02, 0.02),
-            }
-            for q, (x, y) in corners.items():
-                ax.text(
-                    x,
-                    y,
-                    f"{q}: {KLASSEN_QUADRANTS[q][col]}",
-                    transform=ax.transAxes,
-                    ha="right" if x > 0.5 else "left",
-                    va="top" if y > 0.5 else "bottom",
-                    fontsize=8,
-                    color=PALETTE["counterfactual"],
-                )
-            if self.kind == "region":
-                xl = "PDRB per kapita" if language == "id" else "GRDP per capita"
-            else:
-                xl = "Kontribusi sektor" if language == "id" else "Sector share"
-            ax.set_xlabel(xl)
-            ax.set_ylabel("Pertumbuhan" if language == "id" else "Growth")
-            ax.set_title("Tipologi Klassen" if language == "id" else "Klassen typology")
+            ax = axes_or_new(ax, figsize=(8.0, 5.6))
+            draw_klassen(self, ax, language, highlight=highlight, names=names)
         return ax
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, border=0)
+        from innolab_analysis.display import ReportTable
+
+        keys = ("unit", "growth", "level", "quadrant", "label_en")
+        heads = {
+            k: l10n.tr(f"metrics_regional.klassen.table.{k}", "en", markdown=False) for k in keys
+        }
+        table = ReportTable(self.table[list(keys)], columns=heads, language="en", name="klassen",
+                            formats={"growth": ".2f", "level": ".2f"})  # fmt: skip
+        return table._repr_html_()
 
 
 def klassen_typology(
