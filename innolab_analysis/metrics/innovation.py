@@ -88,7 +88,7 @@ def _dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
     for c in _DATE_COLS:
         if c not in out.columns:
             continue
-        parsed = pd.to_datetime(out[c], errors="coerce")
+        parsed = pd.to_datetime(out[c], errors="coerce", format="ISO8601")
         bad = (out[c].notna() & parsed.isna()).to_numpy()
         if bad.any():
             pos = np.flatnonzero(bad)[:_MAX_SHOWN]

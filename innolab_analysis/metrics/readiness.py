@@ -365,7 +365,7 @@ def readiness_index(
                 allowed=f"{rub.scale_min:g}-{rub.scale_max:g}",
             )
         )
-    dates = pd.to_datetime(df["assessed_on"], errors="coerce")
+    dates = pd.to_datetime(df["assessed_on"], errors="coerce", format="ISO8601")
     problems += _blank_or_bad(df["assessed_on"], dates.isna(), "assessed_on", "dates YYYY-MM-DD")
     problems += _blank_or_bad(df["agency_id"], df["agency_id"].isna(), "agency_id", "a unit id")
     if problems:
