@@ -286,9 +286,7 @@ def iid_composite(
     for name, value, low, example in (("divisor_floor", divisor_floor, 1, "10 in 2023"),
                                       ("jumlah_cap", jumlah_cap, 0, "200")):  # fmt: skip
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise InnolabError(
-                f"{name} must be an integer >= {low} ({example}), got {value!r}"
-            )
+            raise InnolabError(f"{name} must be an integer >= {low} ({example}), got {value!r}")
     n = int(sid_arr.shape[0])
     spd = float(spd_arr.sum())
     per_innovation = sid_arr.sum(axis=1)
