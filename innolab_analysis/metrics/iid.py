@@ -24,11 +24,15 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis import l10n
+from innolab_analysis.errors import DataValidationError, InnolabError, Problem, check_option
+from innolab_analysis.metrics._checks import check_number, number_array
 from innolab_analysis.metrics.standards import round_half_up
+from innolab_analysis.options import Language
 
 __all__ = [
     "IID_PREDICATES",
+    "IID_PREDICATE_CODES",
     "IID_PREDICATE_RULES",
     "IidComposite",
     "IidPredicateRule",
@@ -36,13 +40,19 @@ __all__ = [
     "iid_predicate",
 ]
 
-IID_PREDICATES: tuple[str, ...] = (
-    "Sangat Inovatif",
-    "Inovatif",
-    "Kurang Inovatif",
-    "Tidak Dapat Dinilai",
+IID_PREDICATE_CODES: tuple[str, ...] = (
+    "sangat_inovatif",
+    "inovatif",
+    "kurang_inovatif",
+    "tidak_dapat_dinilai",
 )
-"""The IID predicates, best first ("Tidak Dapat Dinilai" = disclaimer, score 0)."""
+"""Codes of the IID predicates, best first (``tidak_dapat_dinilai`` = disclaimer, score 0);
+their names are catalog labels ``labels.iid_predicate.<code>``."""
+
+IID_PREDICATES: tuple[str, ...] = tuple(
+    l10n.label("iid_predicate", code, "id") for code in IID_PREDICATE_CODES
+)
+"""The IID predicates as Kemendagri names them, best first ("Tidak Dapat Dinilai" = disclaimer)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ IID_PREDICATE_RULES: Mapping[int, IidPredicateRule] = MappingProxyType(
 """Predicate thresholds by assessment year."""
 
 
-def iid_predicate(score, year: int):
+def iid_predicate(score, year: int, *, language: Language = "id"):
     """The IID predicate of a score under the rules of an assessment year.
 
     The score is rounded half up to two decimals, then: ≥ Sangat-Inovatif
@@ -89,6 +99,9 @@ def iid_predicate(score, year: int):
         IID score(s) on 0–100.
     year : int
         Assessment year (2023, 2024 or 2025).
+    language : {"id", "en"}
+        ``"id"`` (default): the official names; ``"en"``: the names with an
+        English gloss, "Sangat Inovatif (very innovative)" (catalog labels).
 
     Returns
     -------
@@ -97,13 +110,17 @@ def iid_predicate(score, year: int):
     Raises
     ------
     InnolabError
-        Unknown year (the known ones are listed), scores outside 0–100 or NaN.
+        Unknown year (the known ones are listed), scores outside 0–100, NaN,
+        booleans or other values that are not numbers.
 
     Examples
     --------
     >>> iid_predicate(60.39, 2023), iid_predicate(60.39, 2025)
     ('Sangat Inovatif', 'Inovatif')
+    >>> iid_predicate(60.39, 2025, language="en")
+    'Inovatif (innovative)'
     """
+    check_option("language", language, Language)
     if (
         isinstance(year, bool)
         or not isinstance(year, (int, np.integer))
@@ -114,16 +131,15 @@ def iid_predicate(score, year: int):
             f"known years: {sorted(IID_PREDICATE_RULES)}"
         )
     rule = IID_PREDICATE_RULES[int(year)]
-    x = np.asarray(score, dtype=float)
+    x = number_array(score, "an IID score", title="1 problem(s) in the IID scores")
     bad = np.isnan(x) | (x < 0) | (x > 100)
     if bad.any():
         shown = x[bad][:10].tolist() if x.ndim else [float(x)]
         raise InnolabError(f"an IID score must lie in [0, 100], got {shown}")
     r = np.asarray(round_half_up(x, 2), dtype=float)
+    names = [l10n.label("iid_predicate", code, language) for code in IID_PREDICATE_CODES]
     out = np.select(
-        [r >= rule.sangat_inovatif, r >= rule.inovatif, r > 0],
-        list(IID_PREDICATES[:3]),
-        default=IID_PREDICATES[3],
+        [r >= rule.sangat_inovatif, r >= rule.inovatif, r > 0], names[:3], default=names[3]
     )
     return str(out) if out.ndim == 0 else out
 
@@ -149,9 +165,13 @@ class IidComposite:
 
 
 def _scores_array(values, name: str, width: int) -> np.ndarray:
-    arr = np.asarray(
-        values.to_numpy() if isinstance(values, (pd.DataFrame, pd.Series)) else values, dtype=float
-    )
+    if values is None:
+        raise DataValidationError(
+            [Problem(f"{name} is missing (got None); pass the indicator scores", column=name)],
+            title="1 problem(s) in the IID scores",
+        )
+    arr = number_array(values, "an indicator score", title="1 problem(s) in the IID scores",
+                       column=name)  # fmt: skip
     if name == "spd_scores":
         arr = arr.reshape(-1)
         if arr.shape != (width,):
@@ -178,12 +198,13 @@ def _scores_array(values, name: str, width: int) -> np.ndarray:
                 ],
                 title="1 problem(s) in the IID scores",
             )
-    bad = np.isnan(arr) | (arr < 0)
+    bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         raise DataValidationError(
             [
                 Problem(
-                    f"{int(bad.sum())} missing or negative indicator score(s); missing evidence scores 0",
+                    f"{int(bad.sum())} missing, infinite or negative indicator score(s); missing "
+                    "evidence scores 0",
                     column=name,
                     values=tuple(arr[bad][:10].tolist()),
                     allowed="numbers >= 0",
@@ -255,16 +276,17 @@ def iid_composite(
     >>> c.spd, c.sid_indicators_mean, c.jumlah_inovasi_score, round(c.total, 9), round(c.iid, 9)
     (45.0, 40.0, 1.52, 86.52, 34.608)
     """
+    max_spd = check_number(max_spd, "max_spd", positive=True)
+    max_sid_per_innovation = check_number(max_sid_per_innovation, "max_sid_per_innovation",
+                                          positive=True)  # fmt: skip
+    max_total = check_number(max_total, "max_total", positive=True)
+    jumlah_per_innovation = check_number(jumlah_per_innovation, "jumlah_per_innovation", minimum=0)
     spd_arr = _scores_array(spd_scores, "spd_scores", 15)
     sid_arr = _scores_array(sid_scores, "sid_scores", 20)
-    if (
-        isinstance(divisor_floor, bool)
-        or not isinstance(divisor_floor, (int, np.integer))
-        or divisor_floor < 1
-    ):
-        raise InnolabError(
-            f"divisor_floor must be a positive integer (10 in 2023), got {divisor_floor!r}"
-        )
+    for name, value, low, example in (("divisor_floor", divisor_floor, 1, "10 in 2023"),
+                                      ("jumlah_cap", jumlah_cap, 0, "200")):  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise InnolabError(f"{name} must be an integer >= {low} ({example}), got {value!r}")
     n = int(sid_arr.shape[0])
     spd = float(spd_arr.sum())
     per_innovation = sid_arr.sum(axis=1)
@@ -287,11 +309,7 @@ def iid_composite(
     if jumlah_inovasi_score is None:
         jumlah = jumlah_per_innovation * min(n, jumlah_cap)
     else:
-        jumlah = float(jumlah_inovasi_score)
-        if not np.isfinite(jumlah) or jumlah < 0:
-            problems.append(
-                Problem(f"jumlah_inovasi_score must be >= 0, got {jumlah_inovasi_score!r}")
-            )
+        jumlah = check_number(jumlah_inovasi_score, "jumlah_inovasi_score", minimum=0)
     if problems:
         raise DataValidationError(problems, title=f"{len(problems)} problem(s) in the IID scores")
     divisor = max(int(divisor_floor), n)

@@ -10,6 +10,12 @@ of Y and not discontinued before 1 January of Y; it is *active at the end of
 Y* when launched by 31 December and not discontinued on or before that day.
 Innovations never launched (inisiatif / uji coba) count in the funnels and the
 mix, not in coverage, flow or stock.
+
+Every function refuses, with a :class:`~innolab_analysis.errors.DataValidationError`
+that says which file to add, a table that is missing (``None``: the study has no
+``innovations.csv``, or it disappeared) or has no rows. Notes in the result
+tables are catalog messages (``metrics_innovation.yaml``), in English for the
+analyst.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from innolab_analysis import l10n
 from innolab_analysis.data.tables import IID_STAGES, LABINOV_STAGES
-from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.errors import DataValidationError, InnolabError, ParamsError, Problem
+from innolab_analysis.metrics._checks import check_frame, check_number, check_rows
 from innolab_analysis.metrics.standards import check_option
 from innolab_analysis.options import FlowBy, FunnelScheme, MixDimension
 
@@ -37,11 +45,18 @@ __all__ = [
 ]
 
 
+_NEEDS = {
+    "innovations": "at least one innovation (a row of innovations.csv)",
+    "agencies": "at least one unit (a row of agencies.csv)",
+}
 _DATE_COLS = ("proposed_on", "trial_on", "launched_on", "discontinued_on", "established_on")
 _MAX_SHOWN = 10
 
 
 def _need(df: pd.DataFrame, table: str, cols: Iterable[str]) -> None:
+    """A non-empty DataFrame with the columns ``cols`` (the study's ``table``)."""
+    check_frame(df, table)
+    check_rows(df, table, _NEEDS[table])
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise DataValidationError(
@@ -56,6 +71,16 @@ def _need(df: pd.DataFrame, table: str, cols: Iterable[str]) -> None:
         )
 
 
+def _note(key: str, **values) -> str:
+    """A note of a result table (English, for the analyst), from the catalog."""
+    return l10n.tr(f"metrics_innovation.note.{key}", "en", markdown=False, **values)
+
+
+def _whole(x: float) -> int | float:
+    """``3.0`` as ``3`` (a whole number of years reads without decimals)."""
+    return int(x) if float(x).is_integer() else x
+
+
 def _dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """A copy with the date columns parsed; unparseable dates are reported, all at once."""
     out = df.copy()
@@ -63,7 +88,7 @@ def _dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
     for c in _DATE_COLS:
         if c not in out.columns:
             continue
-        parsed = pd.to_datetime(out[c], errors="coerce")
+        parsed = pd.to_datetime(out[c], errors="coerce", format="ISO8601")
         bad = (out[c].notna() & parsed.isna()).to_numpy()
         if bad.any():
             pos = np.flatnonzero(bad)[:_MAX_SHOWN]
@@ -105,10 +130,17 @@ def _check_agencies(innovations: pd.DataFrame, agencies: pd.DataFrame) -> None:
 
 def _year_range(years: Iterable[int] | None, *series: pd.Series) -> list[int]:
     if years is not None:
-        ys = [int(y) for y in years]
+        if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
+            raise ParamsError(
+                f"years must be a list of years such as range(2018, 2025), got {years!r}"
+            )
+        ys = list(years)
         if not ys:
             raise InnolabError("years is empty; pass e.g. range(2018, 2025) or None for all years")
-        return ys
+        bad = [y for y in ys if isinstance(y, bool) or not isinstance(y, (int, np.integer))]
+        if bad:
+            raise ParamsError(f"years must be whole years such as 2019, got {bad[:_MAX_SHOWN]}")
+        return [int(y) for y in ys]
     stamps = (
         pd.concat([s.dropna() for s in series]) if series else pd.Series([], dtype="datetime64[ns]")
     )
@@ -244,6 +276,7 @@ def innovations_per_agency(
     [['a', 2, 1, 1], ['b', 0, 0, 0]]
     """
     _need(innovations, "innovations", ["agency_id", "launched_on", "discontinued_on"])
+    _need(agencies, "agencies", ["agency_id"])
     inn = _dates(innovations, "innovations")
     _check_agencies(inn, agencies)
     ref = _as_of(as_of, inn)
@@ -406,14 +439,14 @@ def innovation_funnel(
             note = None
             if reached[0] == 0:
                 share = conv = np.nan
-                note = f"no innovation has a {col}"
+                note = _note("no_stage", column=col)
             else:
                 share = reached[i] / reached[0]
                 conv = (
                     1.0 if i == 0 else (reached[i] / reached[i - 1] if reached[i - 1] else np.nan)
                 )
                 if np.isnan(conv):
-                    note = "no innovation reached the previous stage; conversion undefined"
+                    note = _note("no_conversion")
             rec.update(
                 scheme=scheme, stage=st, step=i + 1, n_reached=reached[i],
                 share_of_entered=share, conversion=conv, note=note,
@@ -517,6 +550,18 @@ def time_to_launch(
             ],
             title="1 problem(s) in the innovations table",
         )
+    if inn["proposed_on"].isna().all():
+        raise DataValidationError(
+            [
+                Problem(
+                    f"no innovation has a proposal date (all {len(inn)} blank); the time to "
+                    "launch is counted from proposed_on",
+                    column="proposed_on",
+                    allowed="ISO dates YYYY-MM-DD",
+                )
+            ],
+            title="1 problem(s) in the innovations table",
+        )
     frame = pd.DataFrame({"proposal_year": inn["proposed_on"].dt.year, "days": days})
     groups = frame.groupby("proposal_year", sort=True) if by else [(None, frame)]
     records = []
@@ -546,12 +591,24 @@ def time_to_launch(
                 iqr_days=np.nan,
                 min_days=np.nan,
                 max_days=np.nan,
-                note="no innovation proposed this year has been launched",
+                note=_note("not_launched"),
             )
         records.append(rec)
     out = pd.DataFrame.from_records(records)
     out["note"] = out["note"].astype("str")
     return out
+
+
+def _horizons(horizons: object) -> list[float]:
+    """Years after launch: a non-empty list of finite numbers >= 0."""
+    if isinstance(horizons, (str, bytes)) or not isinstance(horizons, Iterable):
+        raise ParamsError(f"horizons must be a list of years such as [1, 3, 5], got {horizons!r}")
+    hs = list(horizons)
+    if not hs:
+        raise ParamsError(
+            "horizons is empty; pass the years after launch to report, e.g. [1, 3, 5]"
+        )
+    return [check_number(h, "horizons", minimum=0) for h in hs]
 
 
 def innovation_survival(
@@ -590,6 +647,7 @@ def innovation_survival(
     [0.5, 0.5]
     """
     _need(innovations, "innovations", ["launched_on", "discontinued_on"])
+    hs = _horizons(horizons)
     inn = _dates(innovations, "innovations")
     ref = _as_of(as_of, inn)
     launched = inn["launched_on"]
@@ -630,10 +688,7 @@ def innovation_survival(
         curve.append((u, s, var_sum))
     max_follow = t.max()
     records = []
-    for h in horizons:
-        h = float(h)
-        if h < 0:
-            raise InnolabError(f"horizons must be >= 0 years, got {h}")
+    for h in hs:
         past = [c for c in curve if c[0] <= h]
         s_h, v = (past[-1][1], past[-1][2]) if past else (1.0, 0.0)
         n_risk = int((t >= h).sum())
@@ -641,7 +696,7 @@ def innovation_survival(
         note = None
         if h > max_follow and s_h > 0:
             s_h, se = np.nan, np.nan
-            note = f"no innovation followed {h:g} years (longest follow-up {max_follow:.2f} years)"
+            note = _note("not_followed", horizon=_whole(h), longest=max_follow)
         else:
             se = s_h * np.sqrt(v) if np.isfinite(v) else 0.0
         records.append(

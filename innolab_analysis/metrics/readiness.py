@@ -20,7 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.metrics._checks import cell_numbers, check_frame, check_rows
+from innolab_analysis.options import Language
 
 __all__ = ["Rubric", "RubricDimension", "load_rubric", "readiness_index"]
 
@@ -29,13 +32,50 @@ _MAX_SHOWN = 10
 
 @dataclass(frozen=True)
 class RubricDimension:
-    """One dimension of a readiness rubric: its weight and indicators ``(name, weight)``."""
+    """One dimension of a readiness rubric: its weight and indicators ``(name, weight)``.
+
+    ``label_id``/``label_en`` are the rubric file's own words when it gives
+    them; otherwise the catalog's (``labels.readiness_dimension.<name>``, for
+    the shipped rubric's dimensions), else the name itself.
+    """
 
     name: str
     weight: float
     label_id: str
     label_en: str
     indicators: tuple[tuple[str, float], ...] = ()
+
+    def label(self, language: Language) -> str:
+        """The dimension's name in ``language``."""
+        return self.label_id if language == "id" else self.label_en
+
+    def indicator_label(self, indicator: str, language: Language) -> str:
+        """An indicator's name in ``language`` (the catalog's for the shipped rubric, else its name).
+
+        Examples
+        --------
+        >>> load_rubric().dimension("budget").indicator_label("continuity", "id")
+        'Anggaran terjamin setelah tahun uji coba'
+        """
+        if indicator not in [n for n, _ in self.indicators]:
+            raise InnolabError(
+                f"dimension {self.name!r} has no indicator {indicator!r}; "
+                f"its indicators: {[n for n, _ in self.indicators]}"
+            )
+        code = f"{self.name}.{indicator}"
+        if l10n.has_label("readiness_indicator", code):
+            return l10n.label("readiness_indicator", code, language)
+        return indicator
+
+
+def _dimension_label(name: str, spec: dict, language: str) -> str:
+    """The rubric file's label, else the catalog's, else the name."""
+    given = spec.get(f"label_{language}")
+    if given is not None:
+        return str(given)
+    if l10n.has_label("readiness_dimension", name):
+        return l10n.label("readiness_dimension", name, language)
+    return str(name)
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,11 @@ class Rubric:
             if d.name == name:
                 return d
         raise KeyError(name)
+
+
+def _note(key: str, **values) -> str:
+    """A note of the result table (English, for the analyst), from the catalog."""
+    return l10n.tr(f"metrics_readiness.note.{key}", "en", markdown=False, **values)
 
 
 def _num(value, where: str, problems: list[Problem], file: str, *, positive: bool = False):
@@ -164,8 +209,8 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
             RubricDimension(
                 str(name),
                 w,
-                str(spec.get("label_id", name)),
-                str(spec.get("label_en", name)),
+                _dimension_label(str(name), spec, "id"),
+                _dimension_label(str(name), spec, "en"),
                 tuple(inds),
             )
         )
@@ -191,6 +236,23 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         leadership_threshold=threshold,
         path=None if path is None else str(path),
     )
+
+
+def _blank_or_bad(values: pd.Series, bad: pd.Series, column: str, allowed: str) -> list[Problem]:
+    """The rows whose key is blank or unreadable (they would silently fall out of the groups)."""
+    mask = bad.to_numpy(dtype=bool)
+    if not mask.any():
+        return []
+    pos = np.flatnonzero(mask)[:_MAX_SHOWN]
+    return [
+        Problem(
+            f"{int(mask.sum())} row(s) with a blank or unreadable {column}",
+            column=column,
+            rows=tuple(int(p) + 2 for p in pos),
+            values=tuple(None if pd.isna(v) else v for v in values.to_numpy(dtype=object)[pos]),
+            allowed=allowed,
+        )
+    ]
 
 
 def readiness_index(
@@ -236,6 +298,8 @@ def readiness_index(
     [100.0]
     """
     rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    check_frame(assessments, "readiness")
+    check_rows(assessments, "readiness", "at least one assessment (a row of readiness.csv)")
     need = ["agency_id", "assessed_on", "dimension", "score"]
     missing = [c for c in need if c not in assessments.columns]
     if missing:
@@ -287,7 +351,8 @@ def readiness_index(
                 allowed=allowed,
             )
         )
-    score = pd.to_numeric(df["score"], errors="coerce")
+    values, _kinds = cell_numbers(df["score"])  # True is not a score of 1
+    score = pd.Series(values, index=df.index)
     bad = (score.isna() | (score < rub.scale_min) | (score > rub.scale_max)).to_numpy()
     if bad.any():
         pos = np.flatnonzero(bad)[:_MAX_SHOWN]
@@ -300,15 +365,16 @@ def readiness_index(
                 allowed=f"{rub.scale_min:g}-{rub.scale_max:g}",
             )
         )
+    dates = pd.to_datetime(df["assessed_on"], errors="coerce", format="ISO8601")
+    problems += _blank_or_bad(df["assessed_on"], dates.isna(), "assessed_on", "dates YYYY-MM-DD")
+    problems += _blank_or_bad(df["agency_id"], df["agency_id"].isna(), "agency_id", "a unit id")
     if problems:
         raise DataValidationError(
             problems, title=f"{len(problems)} problem(s) in the readiness table"
         )
-    if len(df) == 0:
-        raise DataValidationError([Problem("the readiness table is empty")])
 
     df["_norm"] = (score - rub.scale_min) / (rub.scale_max - rub.scale_min) * 100.0
-    df["assessed_on"] = pd.to_datetime(df["assessed_on"], errors="coerce")
+    df["assessed_on"] = dates
     df["indicator"] = df["indicator"].astype(object).where(df["indicator"].notna(), "__dimension__")
     per_ind = df.groupby(["agency_id", "assessed_on", "dimension", "indicator"], sort=True)[
         "_norm"
@@ -340,6 +406,6 @@ def readiness_index(
     notes = []
     for row in M:
         miss = [n for n, m in zip(rub.dimension_names, np.isnan(row)) if m]
-        notes.append(f"no index: dimension(s) not assessed: {', '.join(miss)}" if miss else None)
+        notes.append(_note("not_assessed", dimensions=", ".join(miss)) if miss else None)
     out["note"] = pd.Series(notes, dtype="str")
     return out

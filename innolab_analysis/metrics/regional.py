@@ -25,12 +25,13 @@ Conventions shared by every function
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import (
     DataValidationError,
     ParamsError,
@@ -38,6 +39,7 @@ from innolab_analysis.errors import (
     check_option,
     close_names,
 )
+from innolab_analysis.metrics._checks import cell_numbers, check_number
 from innolab_analysis.options import Boundary, GrowthKind, KlassenKind, Language, ShiftShareMethod
 
 __all__ = [
@@ -53,13 +55,17 @@ __all__ = [
 ]
 
 
+def _sentence(text: str) -> str:
+    """A catalog label as the start of a sentence or a table cell (first letter capital)."""
+    return text[:1].upper() + text[1:]
+
+
 KLASSEN_QUADRANTS: dict[str, tuple[str, str]] = {
-    "I": ("Maju dan tumbuh pesat", "Developed and fast-growing"),
-    "II": ("Maju tapi tertekan", "Developed but depressed"),
-    "III": ("Berkembang cepat (potensial)", "Fast-developing (potential)"),
-    "IV": ("Relatif tertinggal", "Relatively lagging"),
+    q: tuple(_sentence(l10n.label("klassen_quadrant", q, lang)) for lang in ("id", "en"))
+    for q in ("I", "II", "III", "IV")
 }
-"""Klassen quadrants: code → (Bahasa Indonesia, English) label (Sjafrizal 2012)."""
+"""Klassen quadrants: code → (Bahasa Indonesia, English) label (Sjafrizal 2012), from the
+catalog (``labels.klassen_quadrant.<code>``)."""
 
 WILLIAMSON_THRESHOLDS: tuple[float, float] = (0.35, 0.5)
 """Common Indonesian reading of the Williamson index: < 0.35 rendah, 0.35–0.5 sedang,
@@ -67,33 +73,27 @@ WILLIAMSON_THRESHOLDS: tuple[float, float] = (0.35, 0.5)
 pass ``thresholds=`` to :func:`williamson_index` to use another.]"""
 
 _EM_CASES: dict[int, tuple[str, str]] = {
-    1: (
-        "Terspesialisasi dan berkeunggulan kompetitif",
-        "Specialised with a competitive advantage",
-    ),
-    2: (
-        "Tidak terspesialisasi, berkeunggulan kompetitif",
-        "Not specialised, with a competitive advantage",
-    ),
-    3: (
-        "Terspesialisasi, tidak berkeunggulan kompetitif",
-        "Specialised with a competitive disadvantage",
-    ),
-    4: (
-        "Tidak terspesialisasi dan tidak berkeunggulan kompetitif",
-        "Not specialised, with a competitive disadvantage",
-    ),
-    0: ("Netral (tepat di batas)", "Neutral (exactly on a boundary)"),
+    case: (
+        l10n.label("shift_share_case", case, "id"),
+        l10n.label("shift_share_case", case, "en"),
+    )
+    for case in (1, 2, 3, 4, 0)
 }
-"""Esteban-Marquillas allocation cases: 1 = (E−E*)>0 & (g_ir−g_in)>0 (AL>0);
-2 = (E−E*)<0 & (g_ir−g_in)>0 (AL<0); 3 = (E−E*)>0 & (g_ir−g_in)<0 (AL<0);
-4 = (E−E*)<0 & (g_ir−g_in)<0 (AL>0); 0 = one of the two is exactly zero."""
+"""Esteban-Marquillas allocation cases (catalog ``labels.shift_share_case.<case>``):
+1 = (E−E*)>0 & (g_ir−g_in)>0 (AL>0); 2 = (E−E*)<0 & (g_ir−g_in)>0 (AL<0);
+3 = (E−E*)>0 & (g_ir−g_in)<0 (AL<0); 4 = (E−E*)<0 & (g_ir−g_in)<0 (AL>0);
+0 = one of the two is exactly zero."""
+
+_WILLIAMSON_CODES = ("low", "medium", "high")
+"""Williamson readings, lowest first (catalog ``labels.williamson.<code>``)."""
 
 
 # --------------------------------------------------------------------------- checks
 def _require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     if not isinstance(data, pd.DataFrame):
-        raise DataValidationError(f"{what} must be a pandas DataFrame, got {type(data).__name__}")
+        raise DataValidationError(
+            f"{what} must be a pandas DataFrame (one row per region), got {type(data).__name__}"
+        )
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise DataValidationError(
@@ -105,6 +105,33 @@ def _require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> N
                 for c in missing
             ]
         )
+
+
+def _require_rows(data: pd.DataFrame, what: str, needs: str) -> None:
+    """Refuse a table with no rows once province rows are left out, saying what is needed."""
+    if len(data) == 0:
+        raise DataValidationError(f"{what} has no rows (province rows are not counted); {needs}")
+
+
+def _years(values: pd.Series, column: str) -> pd.Series:
+    """A year column as integers; blank, text or fractional years are listed with their rows."""
+    num, _kinds = cell_numbers(values)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(num) | (num != np.round(num))
+    if bad.any():
+        pos = np.flatnonzero(bad)[:10]
+        raise DataValidationError(
+            [
+                Problem(
+                    f"{int(bad.sum())} row(s) whose year is blank or not a whole number",
+                    column=column,
+                    rows=tuple(int(p) + 2 for p in pos),
+                    values=tuple(_scalar(v) for v in values.to_numpy(dtype=object)[pos]),
+                    allowed="whole years such as 2019",
+                )
+            ]
+        )
+    return pd.Series(num.astype(int), index=values.index, name=values.name)
 
 
 def _without_province(data: pd.DataFrame) -> pd.DataFrame:
@@ -127,12 +154,10 @@ def _check_units(units: Sequence[object], available: Sequence[object], column: s
 def _check_numbers(
     data: pd.DataFrame, value: str, keys: Sequence[str], *, positive: bool, why: str
 ) -> None:
-    v = pd.to_numeric(data[value], errors="coerce")
+    v = pd.Series(cell_numbers(data[value])[0], index=data.index)  # True is not a number
     bad = ~np.isfinite(v.to_numpy(dtype=float, na_value=np.nan))
-    if positive:
-        bad |= (v <= 0).to_numpy(dtype=bool, na_value=True)
-    else:
-        bad |= (v < 0).to_numpy(dtype=bool, na_value=True)
+    with np.errstate(invalid="ignore"):
+        bad |= (v <= 0).to_numpy(dtype=bool) if positive else (v < 0).to_numpy(dtype=bool)
     if bad.any():
         rows = data.loc[bad]
         positions = np.flatnonzero(bad)
@@ -248,10 +273,11 @@ def _prepare_sectors(
     cols = [region, sector, value] + ([time] if time else [])
     _require_columns(data, cols, "data")
     df = _without_province(data).loc[:, cols].copy()
+    _require_rows(df, "data", f"it needs one row per region × sector ({why})")
     df[region] = df[region].astype("str")
     df[sector] = df[sector].astype("str")
     if time:
-        df[time] = pd.to_numeric(df[time]).astype(int)
+        df[time] = _years(df[time], time)
     keys = [region, sector] + ([time] if time else [])
     _check_duplicates(df, keys)
     _check_numbers(df, value, keys, positive=positive, why=why)
@@ -300,7 +326,7 @@ def _reference_by_sector(
         r = r.loc[:, [*keys, value]].copy()
         r[sector] = r[sector].astype("str")
         if time:
-            r[time] = pd.to_numeric(r[time]).astype(int)
+            r[time] = _years(r[time], time)
         out = r.groupby(keys, sort=True)[value].sum()
     have = set(out.index)
     need = set(df.groupby(keys).size().index)
@@ -332,7 +358,10 @@ def _period_panel(
 ) -> tuple[pd.DataFrame, list[str], pd.Series]:
     """Validated sector panel of ``years`` (inside start–end), chosen regions and reference."""
     _require_columns(data, [region, sector, value, time], "data")
-    years_all = pd.to_numeric(data[time]).astype(int)
+    _require_rows(
+        _without_province(data), "data", f"it needs region × sector rows of {start} and {end}"
+    )
+    years_all = _years(data[time], time)
     _check_period(years_all.unique(), start, end, time)
     df, chosen = _prepare_sectors(
         data.loc[years_all.isin([int(y) for y in years])],
@@ -415,14 +444,18 @@ def location_quotient(
     >>> location_quotient(df, region="region", sector="sector", value="value")["lq"].round(3).tolist()
     [1.2, 0.933, 0.8, 1.067]
     """
+    _require_columns(data, [region, sector, value], "data")
     t = time if (time in data.columns) else None
     if t and year is not None:
-        if int(year) not in set(pd.to_numeric(data[t]).astype(int)):
-            ys = sorted(set(pd.to_numeric(data[t]).astype(int)))
+        all_years = _years(data[t], t)
+        if int(year) not in set(all_years):
+            ys = sorted(set(all_years))
             raise DataValidationError(
                 [Problem(f"year={year} is not in the data ({ys[0]}–{ys[-1]})", column=t)]
+                if ys
+                else [Problem("the data have no rows", column=t)]
             )
-        data = data.loc[pd.to_numeric(data[t]).astype(int) == int(year)]
+        data = data.loc[all_years == int(year)]
     df, chosen = _prepare_sectors(
         data,
         region=region,
@@ -442,6 +475,21 @@ def location_quotient(
     share_n = (ref / e_n).rename("share_n")
     out = df.assign(share_r=df[value] / e_r)
     out = out.join(share_n, on=[*tk, sector])
+    problems = []
+    for mask, what in (
+        (e_r <= 0, "the region's sectors add up to 0, so no sector has a share"),
+        (out["share_n"] <= 0, "the reference economy has no output in this sector (LQ = x/0)"),
+    ):
+        if mask.any():
+            shown = out.loc[mask, [region, *tk, sector]].head(10)
+            where = "; ".join(
+                ", ".join(f"{k}={r[k]}" for k in shown.columns) for _, r in shown.iterrows()
+            )
+            problems.append(
+                Problem(f"{int(mask.sum())} row(s) where {what}: {where}", column=value)
+            )
+    if problems:
+        raise DataValidationError(problems)
     out["lq"] = out["share_r"] / out["share_n"]
     out["basis"] = np.where(out["lq"] > 1, "basis", "non-basis")
     out = out.loc[out[region].isin(chosen), [region, *tk, sector, "lq", "basis"]]
@@ -740,53 +788,59 @@ class KlassenResult:
     boundary: Boundary
     kind: KlassenKind = "region"
 
-    def plot(self, ax=None, *, language: Language = "en"):
-        """Quadrant scatter with the reference lines; returns the Axes."""
-        from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
+    def plot(
+        self,
+        ax=None,
+        *,
+        language: Language = "en",
+        highlight: str | Sequence[str] | None = None,
+        names: Mapping[object, str] | None = None,
+    ):
+        """Units by level and growth, the reference lines and the quadrants named; returns the Axes.
 
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        language : {"id", "en"}
+        highlight : str or list of str, optional
+            The study's own unit(s) (values of ``table["unit"]``, e.g. Kota
+            Mojokerto's region code): drawn in colour and always named.
+        names : mapping, optional
+            Unit → name to show (e.g. region code → region name); units not
+            in it are shown by their value.
+
+        Raises
+        ------
+        DataValidationError
+            A highlighted unit that is not in the table.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"unit": ["a", "b", "c"], "g": [6.0, 4.0, 5.0], "y": [50.0, 30.0, 45.0]})
+        >>> k = klassen_typology(df, unit="unit", growth="g", level="y")
+        >>> ax = k.plot(language="id", highlight="b", names={"b": "Kota B"})
+        >>> ax.get_xlabel(), ax.get_legend().get_texts()[1].get_text()
+        ('PDRB per kapita', 'Kota B')
+        """
+        from innolab_analysis._plotting import axes_or_new, plot_style
+        from innolab_analysis.metrics._klassen_plot import draw_klassen
+
+        check_option("language", language, Language)
         with plot_style():
-            ax = axes_or_new(ax)
-            t = self.table
-            ax.scatter(t["level"], t["growth"], color=PALETTE["control"], zorder=3)
-            for _, r in t.iterrows():
-                ax.annotate(
-                    str(r["unit"]),
-                    (r["level"], r["growth"]),
-                    fontsize=7,
-                    xytext=(3, 3),
-                    textcoords="offset points",
-                )
-            ax.axvline(self.reference_level, color="black", lw=0.8)
-            ax.axhline(self.reference_growth, color="black", lw=0.8)
-            col = 0 if language == "id" else 1
-            corners = {
-                "I": (0.98, 0.98),
-                "II": (0.98, 0.02),
-                "III": (0.02, 0.98),
-                "IV": (0.02, 0.02),
-            }
-            for q, (x, y) in corners.items():
-                ax.text(
-                    x,
-                    y,
-                    f"{q}: {KLASSEN_QUADRANTS[q][col]}",
-                    transform=ax.transAxes,
-                    ha="right" if x > 0.5 else "left",
-                    va="top" if y > 0.5 else "bottom",
-                    fontsize=8,
-                    color=PALETTE["counterfactual"],
-                )
-            if self.kind == "region":
-                xl = "PDRB per kapita" if language == "id" else "GRDP per capita"
-            else:
-                xl = "Kontribusi sektor" if language == "id" else "Sector share"
-            ax.set_xlabel(xl)
-            ax.set_ylabel("Pertumbuhan" if language == "id" else "Growth")
-            ax.set_title("Tipologi Klassen" if language == "id" else "Klassen typology")
+            ax = axes_or_new(ax, figsize=(8.0, 5.6))
+            draw_klassen(self, ax, language, highlight=highlight, names=names)
         return ax
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, border=0)
+        from innolab_analysis.display import ReportTable
+
+        keys = ("unit", "growth", "level", "quadrant", "label_en")
+        heads = {
+            k: l10n.tr(f"metrics_regional.klassen.table.{k}", "en", markdown=False) for k in keys
+        }
+        table = ReportTable(self.table[list(keys)], columns=heads, language="en", name="klassen",
+                            formats={"growth": ".2f", "level": ".2f"})  # fmt: skip
+        return table._repr_html_()
 
 
 def klassen_typology(
@@ -857,20 +911,41 @@ def klassen_typology(
     cols = [unit, growth, level] + [c for c in (growth_weight, level_weight) if c]
     _require_columns(data, cols, "data")
     df = data.loc[:, list(dict.fromkeys(cols))].copy()
-    for c in (growth, level):
-        v = pd.to_numeric(df[c], errors="coerce")
+    _require_rows(
+        df, "data", "the Klassen typology needs one row per unit with its growth and level"
+    )
+    problems = []
+    for c in (growth, level, *(w for w in (growth_weight, level_weight) if w)):
+        v = pd.Series(cell_numbers(df[c])[0], index=df.index)  # True is not a number
         bad = df.loc[~np.isfinite(v.to_numpy(dtype=float, na_value=np.nan)), unit].tolist()
+        if c in (growth_weight, level_weight):
+            bad += df.loc[v < 0, unit].tolist()
         if bad:
-            raise DataValidationError(
-                [Problem(f"{c} must be a finite number; missing or invalid for {bad}", column=c)]
+            what = (
+                "a finite number >= 0 (a weight)" if c not in (growth, level) else "a finite number"
+            )
+            problems.append(
+                Problem(f"{c} must be {what}; missing or invalid for {bad[:10]}", column=c)
             )
         df[c] = v.astype(float)
+    if problems:
+        raise DataValidationError(problems)
 
     def ref(col: str, weight: str | None, given: float | None) -> float:
         if given is not None:
-            return float(given)
+            return check_number(given, f"reference_{'growth' if col == growth else 'level'}")
         if weight:
-            w = df[weight].astype(float)
+            w = df[weight]
+            if not w.sum() > 0:
+                raise DataValidationError(
+                    [
+                        Problem(
+                            f"the weights in {weight} add up to 0; a weighted mean needs "
+                            "some weight",
+                            column=weight,
+                        )
+                    ]  # fmt: skip
+                )
             return float((df[col] * w).sum() / w.sum())
         return float(df[col].mean())
 
@@ -957,6 +1032,7 @@ def williamson_index(
     cols = [gdp, population] + ([year] if year else [])
     _require_columns(data, cols, "data")
     df = _without_province(data).loc[:, cols].copy()
+    _require_rows(df, "data", "the Williamson index needs the PDRB and population of each region")
     _check_numbers(df, population, cols[2:], positive=True, why="(population)")
     _check_numbers(df, gdp, cols[2:], positive=False, why="(PDRB)")
     df = df.astype({gdp: float, population: float})
@@ -967,12 +1043,22 @@ def williamson_index(
         f = g[population] / g[population].sum()
         if reference is None:
             ybar = float(g[gdp].sum() / g[population].sum())
+            if ybar <= 0:
+                raise DataValidationError(
+                    [
+                        Problem(
+                            f"the regions' PDRB adds up to 0{_in_year(key)}; the Williamson "
+                            "index divides by the mean PDRB per capita",
+                            column=gdp,
+                        )
+                    ]  # fmt: skip
+                )
         elif isinstance(reference, pd.Series):
             if key not in reference.index:
                 raise DataValidationError(f"reference has no value for year {key}")
-            ybar = float(reference.loc[key])
+            ybar = check_number(reference.loc[key], f"reference[{key}]", positive=True)
         else:
-            ybar = float(reference)
+            ybar = check_number(reference, "reference", positive=True)
         iw = float(np.sqrt(((y_i - ybar) ** 2 * f).sum()) / ybar)
         cat = 0 if iw < lo else (1 if iw <= hi else 2)
         rows.append(
@@ -981,11 +1067,15 @@ def williamson_index(
                 "williamson": iw,
                 "n_regions": len(g),
                 "mean_per_capita": ybar,
-                "category_id": ("rendah", "sedang", "tinggi")[cat],
-                "category_en": ("low", "medium", "high")[cat],
+                "category_id": l10n.label("williamson", _WILLIAMSON_CODES[cat], "id"),
+                "category_en": l10n.label("williamson", _WILLIAMSON_CODES[cat], "en"),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _in_year(key: object) -> str:
+    return "" if key is None else f" in {key}"
 
 
 # --------------------------------------------------------------------------- gravity
@@ -1061,15 +1151,16 @@ def gravity_interaction(
     masses = [mass] if isinstance(mass, str) else list(mass)
     if not masses:
         raise ParamsError("mass must name at least one column")
-    if not (np.isfinite(exponent) and exponent > 0):
-        raise ParamsError(f"exponent must be a positive number, got {exponent!r}")
+    exponent = check_number(exponent, "exponent", positive=True)
+    k = check_number(k, "k", positive=True)
     tk = [time] if time else []
     cols = list(dict.fromkeys([unit, *tk, *masses, distance]))
     _require_columns(data, cols, "data")
     df = data.loc[:, cols].copy()
+    _require_rows(df, "data", "a gravity model needs the core and at least one satellite")
     df[unit] = df[unit].astype("str")
     if time:
-        df[time] = pd.to_numeric(df[time]).astype(int)
+        df[time] = _years(df[time], time)
     for m in masses:
         _check_numbers(df, m, [unit, *tk], positive=True, why="as a gravity mass")
     df["_mass"] = np.prod([df[m].astype(float).to_numpy() for m in masses], axis=0)
@@ -1095,6 +1186,16 @@ def gravity_interaction(
         sats["mass_core"] = sats[time].map(core_rows).astype(float)
     else:
         sats["mass_core"] = float(df.loc[df[unit] == core, "_mass"].iloc[0])
+    if sats.empty:
+        raise DataValidationError(
+            [
+                Problem(
+                    f"only the core {core!r} is in the data; a gravity model needs at least one "
+                    "satellite region",
+                    column=unit,
+                )
+            ]  # fmt: skip
+        )
     _check_numbers(sats, distance, [unit, *tk], positive=True, why="as a distance to the core")
     d = sats[distance].astype(float)
     out = pd.DataFrame(

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.metrics._answers import MAX_SHOWN
 from innolab_analysis.metrics.skm import (
     _by_list,
     _check_columns,
@@ -89,9 +90,36 @@ def _period_of_days(d: np.ndarray, frequency: str) -> np.ndarray:
 
 
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
-    """First day (1 Jan / 1 Jul) of the period of every date, vectorised in numpy."""
-    d = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    """First day (1 Jan / 1 Jul) of the period of every date, vectorised in numpy.
+
+    A response without a readable date has no period: those rows are refused
+    (they would silently form a period of their own).
+    """
+    parsed = pd.to_datetime(dates, errors="coerce")
+    _check_dates(dates, parsed.isna().to_numpy(dtype=bool))
+    d = parsed.to_numpy(dtype="datetime64[D]")
     return pd.Series(_period_of_days(d, frequency), index=dates.index)
+
+
+def _check_dates(dates: pd.Series, missing: np.ndarray) -> None:
+    """Refuse the responses whose date is blank or unreadable, listing their rows."""
+    if not missing.any():
+        return
+    pos = np.flatnonzero(missing)[:MAX_SHOWN]
+    values = dates.to_numpy(dtype=object)[pos]
+    raise DataValidationError(
+        [
+            Problem(
+                f"{int(missing.sum())} response(s) without a readable date; the period of a "
+                "response comes from its date",
+                column=str(dates.name),
+                rows=tuple(int(p) + 2 for p in pos),
+                values=tuple(None if pd.isna(v) else str(v) for v in values),
+                allowed="dates such as 2024-07-15",
+            )
+        ],
+        title="1 problem(s) in the SKM responses",
+    )
 
 
 def _with_period(df: pd.DataFrame, date: str, frequency: str) -> pd.DataFrame:
@@ -136,17 +164,20 @@ def _chunk_stats(
     """Sufficient statistics of one chunk (``None`` when it is empty); problems name the chunk."""
     if len(df) == 0:
         return None
-    if period is not None:
-        df = _with_period(df, *period)
     try:
+        if period is not None:
+            df = _with_period(df, *period)
         return skm_sufficient_stats(df, by=by, standard=standard, sample_weight=sample_weight)
     except DataValidationError as err:
-        from dataclasses import replace
+        raise _chunk_error(err, label) from None
 
-        problems = [replace(p, file=p.file or label) for p in err.problems]
-        raise DataValidationError(
-            problems, title=err.title + f" (rows counted within {label})"
-        ) from None
+
+def _chunk_error(err: DataValidationError, label: str) -> DataValidationError:
+    """The error of one chunk, its problems naming the chunk (rows count within it)."""
+    from dataclasses import replace
+
+    problems = [replace(p, file=p.file or label) for p in err.problems]
+    return DataValidationError(problems, title=err.title + f" (rows counted within {label})")
 
 
 def _combine(parts: Iterable[pd.DataFrame | None], standard: SkmStandard) -> pd.DataFrame | None:
@@ -281,6 +312,10 @@ def _arrow_batches(
             continue
         # the period straight from the Arrow dates (no Python date objects)
         days = col.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        try:
+            _check_dates(batch.column(date).to_pandas().rename(date), np.isnat(days))
+        except DataValidationError as err:
+            raise _chunk_error(err, label) from None
         df = batch.drop_columns([date]).to_pandas()
         df["period"] = _period_of_days(days, frequency)
         yield _chunk_stats(df, by, std, sample_weight, label, None)
@@ -346,6 +381,8 @@ def _duckdb_panel_stats(
         lo, hi = stats[f"min_{c}"].min(), stats[f"max_{c}"].max()
         if (pd.notna(lo) and lo < 1) or (pd.notna(hi) and hi > 4):
             return None
+    if stats["period"].isna().any():
+        return None  # responses without a date: the pyarrow scan lists them
     stats = stats[[*units, "period", "n_respondents", *_stat_names(std)]].copy()
     stats["n_respondents"] = stats["n_respondents"].astype(np.int64)
     stats["period"] = pd.to_datetime(stats["period"]).astype("datetime64[s]")
@@ -407,6 +444,11 @@ def skm_stats_streaming(
     """
     std = get_standard(standard)
     by_ = _by_list(by)
+    if not isinstance(path, (str, Path)):
+        raise InnolabError(
+            f"path must be a Parquet file, a directory of Parquet files or a glob, got "
+            f"{type(path).__name__}; for a DataFrame use skm_sufficient_stats"
+        )
     files = _files(path)
     columns = _columns_needed(by_, std, sample_weight, None)
     stats = _combine(_arrow_batches(files, columns, by_, std, sample_weight, None, batch_size), std)

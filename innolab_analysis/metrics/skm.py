@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, InnolabError, Problem
+from innolab_analysis.metrics._answers import (
+    ALLOWED_ANSWERS,
+    MAX_SHOWN,
+    answers_as_float,
+    spreadsheet_rows,
+)
+from innolab_analysis.metrics._checks import check_frame, check_level, check_rows, number_array
 from innolab_analysis.metrics.standards import (
     GradeRule,
     SkmStandard,
@@ -50,10 +58,6 @@ __all__ = [
 ]
 
 
-_ALLOWED_ANSWERS = "integers 1-4 (1 = tidak baik ... 4 = sangat baik) or blank"
-_MAX_SHOWN = 10
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -67,11 +71,6 @@ def _by_list(by: str | Sequence[str] | None) -> list[str]:
 
 def _stat_columns(std: SkmStandard) -> list[str]:
     return ["n_respondents"] + [f"{p}_{c}" for c in std.columns for p in ("sum", "cnt")]
-
-
-def _rows(mask: np.ndarray) -> np.ndarray:
-    """Spreadsheet row numbers (header = row 1) of the True positions, first few."""
-    return np.flatnonzero(mask)[:_MAX_SHOWN] + 2
 
 
 def _check_columns(
@@ -114,22 +113,21 @@ def _check_columns(
 _CHUNK = 1 << 18  # rows per block: small temporaries are reused instead of re-allocated
 
 
-def _column_as_float(s: pd.Series, c: str) -> tuple[np.ndarray, Problem | None]:
-    """One answer column as float (NaN = blank) and the text-answer problem, if any."""
-    if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
-        num = pd.to_numeric(s, errors="coerce")
-        text = (s.notna() & num.isna()).to_numpy()
-        problem = None
-        if text.any():
-            problem = Problem(
-                f"{int(text.sum())} text answer(s); map the answer options a-d to 1-4 first",
-                column=c,
-                rows=tuple(int(r) for r in _rows(text)),
-                values=tuple(s.to_numpy()[np.flatnonzero(text)[:_MAX_SHOWN]].tolist()),
-                allowed=_ALLOWED_ANSWERS,
-            )
-        return num.to_numpy(dtype=float, na_value=np.nan), problem
-    return s.to_numpy(dtype=float, na_value=np.nan), None
+def _repeated_respondents(df: pd.DataFrame) -> list[Problem]:
+    """Respondents recorded more than once (by ``respondent_id``, the table's key), with the loader's check.
+
+    The data layer refuses a repeated identifier when it loads ``skm_responses``;
+    a frame built otherwise (a script, a notebook) is checked here the same
+    way. Without a ``respondent_id`` column identical rows are different
+    respondents who answered alike, which is common; they are kept.
+    """
+    if "respondent_id" not in df.columns:
+        return []
+    from innolab_analysis.data._validate import _uniqueness
+    from innolab_analysis.data.tables import TABLES
+
+    ids = df["respondent_id"].reset_index(drop=True)
+    return _uniqueness({"respondent_id": ids}, TABLES["skm_responses"], None, ids.to_frame())
 
 
 def _weights_vector(
@@ -144,9 +142,9 @@ def _weights_vector(
             Problem(
                 f"{int(bad.sum())} missing, negative or non-numeric sampling weight(s)",
                 column=sample_weight,
-                rows=tuple(int(r) for r in _rows(bad)),
+                rows=tuple(int(r) for r in spreadsheet_rows(bad)),
                 values=tuple(
-                    df[sample_weight].to_numpy()[np.flatnonzero(bad)[:_MAX_SHOWN]].tolist()
+                    df[sample_weight].to_numpy()[np.flatnonzero(bad)[:MAX_SHOWN]].tolist()
                 ),
                 allowed="finite numbers >= 0",
             )
@@ -190,6 +188,7 @@ def _scan_frame(
             title="1 problem(s) in the SKM responses",
         )
     w, problems = _weights_vector(df, sample_weight)
+    problems += _repeated_respondents(df)
     codes, keys = _group_codes(df, by)
     G = len(keys)
     X = np.empty((n, std.n_elements), dtype=float, order="F") if keep_answers else None
@@ -197,9 +196,8 @@ def _scan_frame(
         "n_respondents": np.bincount(codes, minlength=G).astype(np.int64)
     }
     for j, c in enumerate(std.columns):
-        full, text_problem = _column_as_float(df[c], c)
-        if text_problem is not None:
-            problems.append(text_problem)
+        full, found = answers_as_float(df[c], c)
+        problems += found
         tally = np.zeros(G * 5, dtype=np.int64)
         wsum = np.zeros(G)
         wcnt = np.zeros(G)
@@ -211,8 +209,8 @@ def _scan_frame(
             bad = ~ok & ~np.isnan(x)
             if bad.any():
                 n_bad += int(bad.sum())
-                if len(bad_rows) < _MAX_SHOWN:
-                    pos = np.flatnonzero(bad)[: _MAX_SHOWN - len(bad_rows)]
+                if len(bad_rows) < MAX_SHOWN:
+                    pos = np.flatnonzero(bad)[: MAX_SHOWN - len(bad_rows)]
                     bad_rows += (pos + start + 2).tolist()
                     bad_vals += x[pos].tolist()
             xo = np.where(ok, x, 0.0)
@@ -232,7 +230,7 @@ def _scan_frame(
                     column=c,
                     rows=tuple(bad_rows),
                     values=tuple(bad_vals),
-                    allowed=_ALLOWED_ANSWERS,
+                    allowed=ALLOWED_ANSWERS,
                 )
             )
         if w is None:
@@ -346,12 +344,17 @@ def _stats_from_parquet(
         numeric = ("INT", "DOUBLE", "FLOAT", "DECIMAL", "REAL")
         for c in [*std.columns, *([sample_weight] if sample_weight else [])]:
             if not any(k in schema[c].upper() for k in numeric):
+                why = (
+                    "booleans are not answers; store the scores 1-4"
+                    if schema[c].upper() == "BOOLEAN"
+                    else "text answers?; store answers as numbers"
+                )
                 problems.append(
                     Problem(
-                        f"column has type {schema[c]} (text answers?); store answers as numbers",
+                        f"column has type {schema[c]} ({why})",
                         file=str(path),
                         column=c,
-                        allowed=_ALLOWED_ANSWERS if c != sample_weight else "numbers >= 0",
+                        allowed=ALLOWED_ANSWERS if c != sample_weight else "numbers >= 0",
                     )
                 )
         if problems:
@@ -391,7 +394,7 @@ def _stats_from_parquet(
                 continue
             rows = con.execute(
                 f"SELECT filename, file_row_number, {_q(c)} FROM {src}, filename = true, "
-                f"file_row_number = true) WHERE {cond} LIMIT {_MAX_SHOWN}"
+                f"file_row_number = true) WHERE {cond} LIMIT {MAX_SHOWN}"
             ).fetchall()
             bad_files = sorted({r[0] for r in rows})
             problems.append(
@@ -401,7 +404,7 @@ def _stats_from_parquet(
                     column=c,
                     rows=tuple(int(r[1]) + 2 for r in rows),
                     values=tuple(r[2] for r in rows),
-                    allowed=_ALLOWED_ANSWERS,
+                    allowed=ALLOWED_ANSWERS,
                 )
             )
         if w is not None and stats["__bad_w"].sum() > 0:
@@ -524,6 +527,8 @@ def combine_skm_stats(
     if not parts:
         raise InnolabError("combine_skm_stats needs at least one statistics table, got none")
     stat_cols = _stat_columns(std)
+    for i, part in enumerate(parts):
+        _check_stats(part, std, f"statistics table {i}")
     frame = pd.concat(list(parts), ignore_index=True)
     by = [c for c in frame.columns if c not in stat_cols]
     if not by:
@@ -545,6 +550,52 @@ def _grade_columns(unrounded: np.ndarray, std: SkmStandard, rule: GradeRule) -> 
         return pd.Series(np.where(gi >= 0, vals, None), dtype="str")
 
     return {"grade": col("grade"), "label_id": col("label_id"), "label_en": col("label_en")}
+
+
+def _check_stats(stats: object, std: SkmStandard, what: str) -> None:
+    """A frame of sufficient statistics with every column of the standard."""
+    check_frame(stats, "SKM statistics", hint="pass the output of skm_sufficient_stats")
+    stat_cols = _stat_columns(std)
+    missing = [c for c in stat_cols if c not in stats.columns]
+    if missing:
+        raise DataValidationError(
+            [
+                Problem(
+                    f"sufficient-statistics column(s) missing from {what} for standard "
+                    f"'{std.name}'; build them with skm_sufficient_stats()",
+                    column=", ".join(missing),
+                    allowed=", ".join(stat_cols),
+                )
+            ],
+            title="1 problem(s) in the SKM statistics",
+        )
+
+
+def _note(key: str, **values) -> str:
+    """A note of a result table (English, for the analyst), from the catalog."""
+    return l10n.tr(f"metrics_skm.note.{key}", "en", markdown=False, **values)
+
+
+def _check_some_answers(stats: pd.DataFrame, std: SkmStandard) -> None:
+    """Refuse statistics without a single answer: every cell blank is no survey at all.
+
+    One group (or one element) without answers gets a NaN index and a note;
+    when *no* group has any answer the input is empty in all but its row count.
+    """
+    cnts = stats[[f"cnt_{c}" for c in std.columns]].to_numpy(dtype=float)
+    if not (cnts > 0).any():
+        n = int(stats["n_respondents"].sum())
+        raise DataValidationError(
+            [
+                Problem(
+                    f"no answers: all {n} respondent row(s) are blank on every element "
+                    f"({', '.join(std.columns)}); an IKM needs answers 1-4",
+                    column=", ".join(std.columns),
+                    allowed=ALLOWED_ANSWERS,
+                )
+            ],
+            title="1 problem(s) in the SKM responses",
+        )
 
 
 def skm_index_from_stats(
@@ -583,25 +634,14 @@ def skm_index_from_stats(
     check_option("weights", weights, WeightsMode)
     check_option("rule", rule, GradeRule)
     stat_cols = _stat_columns(std)
-    missing = [c for c in stat_cols if c not in stats.columns]
-    if missing:
-        raise DataValidationError(
-            [
-                Problem(
-                    f"sufficient-statistics column(s) missing for standard '{std.name}'; "
-                    "build them with skm_sufficient_stats()",
-                    column=", ".join(missing),
-                    allowed=", ".join(stat_cols),
-                )
-            ],
-            title="1 problem(s) in the SKM statistics",
-        )
+    _check_stats(stats, std, "the statistics table")
     if len(stats) == 0:
         raise DataValidationError(
             [Problem("no respondents: the statistics table is empty")],
             title="1 problem(s) in the SKM statistics",
         )
     by = [c for c in stats.columns if c not in stat_cols]
+    _check_some_answers(stats, std)
     # C-contiguous so the row sums below add in the same order whatever the frame's layout
     # (bit-for-bit equal results from the in-memory, Parquet and Dask paths)
     sums = np.ascontiguousarray(stats[[f"sum_{c}" for c in std.columns]].to_numpy(dtype=float))
@@ -620,11 +660,9 @@ def skm_index_from_stats(
     notes = np.full(len(nrr), None, dtype=object)
     missing = np.isnan(nrr)
     for i in np.flatnonzero(missing.any(axis=1)):  # only the groups that need a note
-        els = [f"{e.code} ({e.label_id})" for e, m in zip(std.elements, missing[i]) if m]
-        notes[i] = (
-            "IKM not computed: no answers for " + ", ".join(els) + "; every element needs "
-            "at least one answer (divisor = respondents who answered the element)"
-        )
+        els = [_note("element", code=e.code, label=e.label_id)
+               for e, m in zip(std.elements, missing[i]) if m]  # fmt: skip
+        notes[i] = _note("no_answers", elements=l10n.Safe(", ".join(els)))
     cols["note"] = pd.Series(notes, dtype="str")
     return _frame(stats[by], cols)
 
@@ -694,9 +732,13 @@ def skm_index(
     Raises
     ------
     DataValidationError
-        Missing columns, text answers, answers outside 1–4, bad weights, empty input.
-    InnolabError
-        Unknown option values.
+        Every problem at once: missing columns; text, boolean or other non-answer
+        values (``True`` is not an answer of 1); answers outside 1–4 or not
+        finite; bad weights; a ``respondent_id`` recorded more than once (the
+        loader's key check, also run on frames built otherwise); no respondents,
+        or respondents whose every answer is blank.
+    ParamsError
+        ``level`` not strictly between 0 and 1, unknown option values.
 
     Examples
     --------
@@ -711,8 +753,7 @@ def skm_index(
         raise InnolabError(
             f"bootstrap must be an integer >= 0 (number of replicates), got {bootstrap!r}"
         )
-    if not 0 < level < 1:
-        raise InnolabError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    level = check_level(level)
     by_ = _by_list(by)
     if isinstance(responses, (str, Path)):
         if bootstrap:
@@ -737,11 +778,8 @@ def skm_index(
         out["ikm_ci_upper"] = hi
         notes = out["note"].to_numpy(dtype=object, na_value=None)
         for g in np.flatnonzero(dropped > 0):
-            extra = (
-                f"{dropped[g]} of {bootstrap} bootstrap replicates had an element with no "
-                "answers and were left out of the CI"
-            )
-            notes[g] = extra if notes[g] is None else f"{notes[g]}; {extra}"
+            extra = _note("bootstrap_dropped", dropped=int(dropped[g]), replicates=int(bootstrap))
+            notes[g] = extra if notes[g] is None else _note("join", first=notes[g], second=extra)
         out["note"] = pd.Series(notes, dtype="str")
     return out
 
@@ -853,16 +891,16 @@ def skm_label(
     """
     check_option("language", language, Language)
     idx, std, scalar = _grade_positions(value, standard, rule)
-    labels = np.array([b.label_id if language == "id" else b.label_en for b in std.bands])[idx]
+    labels = np.array([b.label(language) for b in std.bands])[idx]
     return str(labels) if scalar else labels
 
 
 def _grade_positions(value, standard, rule):
     std = get_standard(standard)
-    x = np.asarray(value, dtype=float)
+    x = number_array(value, "an SKM index", title="1 problem(s) in the index values")
     bad = np.isnan(x) | (x < 25) | (x > 100)
     if bad.any():
-        shown = x[bad][:_MAX_SHOWN].tolist() if x.ndim else [float(x)]
+        shown = x[bad][:MAX_SHOWN].tolist() if x.ndim else [float(x)]
         raise InnolabError(
             f"an SKM index must lie in [25, 100] (the 25-100 conversion scale); got {shown}. "
             "Multiply a 1-4 scale index by 25 first"
@@ -939,7 +977,7 @@ def krejcie_morgan(population, *, method: SampleSizeMethod = "formula"):
             bad.append(v)
     if bad:
         raise InnolabError(
-            f"population must be a whole number >= 1 (e.g. service users per year), got {bad[:_MAX_SHOWN]}"
+            f"population must be a whole number >= 1 (e.g. service users per year), got {bad[:MAX_SHOWN]}"
         )
     N = np.array([int(v) for v in flat], dtype=float).reshape(raw.shape)
     if method == "formula":
@@ -1025,7 +1063,7 @@ def sample_adequacy(
         raise DataValidationError(
             [
                 Problem(
-                    f"{len(units)} unit(s) have responses but no population: {units[:_MAX_SHOWN]}",
+                    f"{len(units)} unit(s) have responses but no population: {units[:MAX_SHOWN]}",
                     column=", ".join(by_),
                     allowed="every surveyed unit listed in the population",
                 )
@@ -1081,7 +1119,10 @@ def weakest_elements(
     std = get_standard(standard)
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise InnolabError(f"k must be a positive integer, got {k!r}")
+    if not isinstance(result, pd.Series):
+        check_frame(result, "SKM result", hint="pass the output of skm_index")
     frame = result.to_frame().T if isinstance(result, pd.Series) else result
+    check_rows(frame, "SKM result", "at least one row of skm_index's output")
     nrr_cols = [f"nrr_{c}" for c in std.columns]
     missing = [c for c in nrr_cols if c not in frame.columns]
     if missing or "n_respondents" not in frame.columns:

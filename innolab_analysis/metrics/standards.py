@@ -32,8 +32,9 @@ from types import MappingProxyType
 
 import numpy as np
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import InnolabError, check_option
-from innolab_analysis.options import GradeRule, StandardName, WeightsMode
+from innolab_analysis.options import GradeRule, Language, StandardName, WeightsMode
 
 __all__ = [
     "STANDARDS",
@@ -96,13 +97,21 @@ class SkmElement:
     label_id : str
         Wording of the regulation (Indonesian).
     label_en : str
-        Short English label (ours).
+        English label (ours).
+
+    The built-in standards take both labels from the message catalog
+    (``labels.skm_element_<standard>.<code>``), the same names the reports use.
     """
 
     code: str
     key: str
     label_id: str
     label_en: str
+
+    def label(self, language: Language) -> str:
+        """The element's name in ``language`` (``"id"``: the regulation's wording)."""
+        check_option("language", language, Language)
+        return self.label_id if language == "id" else self.label_en
 
 
 @dataclass(frozen=True)
@@ -117,10 +126,18 @@ class GradeBand:
         Bounds of the converted index (25–100 scale), as printed.
     ni_lower, ni_upper : float
         Bounds on the 1–4 scale, as printed.
-    label_id : str
+    label_id : str, optional
         *Kinerja unit pelayanan* (regulation wording, sentence case).
-    label_en : str
+    label_en : str, optional
         English label (ours): Very good / Good / Poor / Very poor.
+
+    A label left out is taken from the message catalog
+    (``labels.skm_grade.<grade>``: Sangat baik / Baik / Kurang baik / Tidak baik).
+
+    Examples
+    --------
+    >>> GradeBand("C", 65.00, 76.60, 2.60, 3.064).label("en")
+    'Poor'
     """
 
     grade: str
@@ -128,8 +145,26 @@ class GradeBand:
     nik_upper: float
     ni_lower: float
     ni_upper: float
-    label_id: str
-    label_en: str
+    label_id: str | None = None
+    label_en: str | None = None
+
+    def __post_init__(self) -> None:
+        for language in ("id", "en"):
+            if getattr(self, f"label_{language}") is not None:
+                continue
+            if not l10n.has_label("skm_grade", self.grade):
+                raise InnolabError(
+                    f"grade {self.grade!r} has no label in the catalog (known grades: A, B, C, "
+                    "D); pass label_id and label_en to GradeBand"
+                )
+            object.__setattr__(
+                self, f"label_{language}", l10n.label("skm_grade", self.grade, language)
+            )
+
+    def label(self, language: Language) -> str:
+        """*Kinerja unit pelayanan* in ``language`` (``Baik`` / ``Good``)."""
+        check_option("language", language, Language)
+        return self.label_id if language == "id" else self.label_en
 
 
 @dataclass(frozen=True)
@@ -200,82 +235,46 @@ class SkmStandard:
 
 def _bands_2017() -> tuple[GradeBand, ...]:
     return (
-        GradeBand("A", 88.31, 100.00, 3.5324, 4.00, "Sangat baik", "Very good"),
-        GradeBand("B", 76.61, 88.30, 3.0644, 3.532, "Baik", "Good"),
-        GradeBand("C", 65.00, 76.60, 2.60, 3.064, "Kurang baik", "Poor"),
-        GradeBand("D", 25.00, 64.99, 1.00, 2.5996, "Tidak baik", "Very poor"),
+        GradeBand("A", 88.31, 100.00, 3.5324, 4.00),
+        GradeBand("B", 76.61, 88.30, 3.0644, 3.532),
+        GradeBand("C", 65.00, 76.60, 2.60, 3.064),
+        GradeBand("D", 25.00, 64.99, 1.00, 2.5996),
     )
 
 
 def _bands_2004() -> tuple[GradeBand, ...]:
     return (
-        GradeBand("A", 81.26, 100.00, 3.26, 4.00, "Sangat baik", "Very good"),
-        GradeBand("B", 62.51, 81.25, 2.51, 3.25, "Baik", "Good"),
-        GradeBand("C", 43.76, 62.50, 1.76, 2.50, "Kurang baik", "Poor"),
-        GradeBand("D", 25.00, 43.75, 1.00, 1.75, "Tidak baik", "Very poor"),
+        GradeBand("A", 81.26, 100.00, 3.26, 4.00),
+        GradeBand("B", 62.51, 81.25, 2.51, 3.25),
+        GradeBand("C", 43.76, 62.50, 1.76, 2.50),
+        GradeBand("D", 25.00, 43.75, 1.00, 1.75),
     )
 
 
-def _elements(rows: list[tuple[str, str, str]]) -> tuple[SkmElement, ...]:
+def _elements(standard: str, keys: list[str]) -> tuple[SkmElement, ...]:
+    """The elements of a standard in order, named by the catalog (``skm_element_<standard>``)."""
+    kind = f"skm_element_{standard}"
     return tuple(
-        SkmElement(f"u{i}", key, label_id, label_en)
-        for i, (key, label_id, label_en) in enumerate(rows, start=1)
+        SkmElement(f"u{i}", key, l10n.label(kind, f"u{i}", "id"), l10n.label(kind, f"u{i}", "en"))
+        for i, key in enumerate(keys, start=1)
     )
 
 
-_ELEMENTS_2017 = _elements(
-    [
-        ("persyaratan", "Persyaratan", "Requirements"),
-        ("prosedur", "Sistem, Mekanisme, dan Prosedur", "Procedures"),
-        ("waktu", "Waktu Penyelesaian", "Completion time"),
-        ("biaya", "Biaya/Tarif", "Cost/tariff"),
-        ("produk", "Produk Spesifikasi Jenis Pelayanan", "Service product"),
-        ("kompetensi", "Kompetensi Pelaksana", "Staff competence"),
-        ("perilaku", "Perilaku Pelaksana", "Staff conduct"),
-        ("pengaduan", "Penanganan Pengaduan, Saran dan Masukan", "Complaint handling"),
-        ("sarana", "Sarana dan prasarana", "Facilities"),
-    ]
-)
-
-_ELEMENTS_2014 = _elements(
-    [
-        ("persyaratan", "Persyaratan", "Requirements"),
-        ("prosedur", "Prosedur", "Procedures"),
-        ("waktu", "Waktu pelayanan", "Service time"),
-        ("biaya", "Biaya/Tarif", "Cost/tariff"),
-        ("produk", "Produk spesifikasi jenis pelayanan", "Service product"),
-        ("kompetensi", "Kompetensi pelaksana", "Staff competence"),
-        ("perilaku", "Perilaku pelaksana", "Staff conduct"),
-        ("maklumat", "Maklumat pelayanan", "Service pledge"),
-        ("pengaduan", "Penanganan pengaduan, saran dan masukan", "Complaint handling"),
-    ]
-)
-
-_ELEMENTS_2004 = _elements(
-    [
-        ("prosedur", "Prosedur pelayanan", "Procedure"),
-        ("persyaratan", "Persyaratan pelayanan", "Requirements"),
-        ("kejelasan_petugas", "Kejelasan petugas pelayanan", "Staff clarity"),
-        ("kedisiplinan_petugas", "Kedisiplinan petugas pelayanan", "Staff discipline"),
-        ("tanggung_jawab_petugas", "Tanggung jawab petugas pelayanan", "Staff responsibility"),
-        ("kemampuan_petugas", "Kemampuan petugas pelayanan", "Staff ability"),
-        ("kecepatan", "Kecepatan pelayanan", "Speed"),
-        ("keadilan", "Keadilan mendapatkan pelayanan", "Fairness"),
-        ("kesopanan", "Kesopanan dan keramahan petugas", "Courtesy"),
-        ("kewajaran_biaya", "Kewajaran biaya pelayanan", "Reasonable cost"),
-        ("kepastian_biaya", "Kepastian biaya pelayanan", "Cost certainty"),
-        ("kepastian_jadwal", "Kepastian jadwal pelayanan", "Schedule certainty"),
-        ("kenyamanan", "Kenyamanan lingkungan", "Comfort"),
-        ("keamanan", "Keamanan pelayanan", "Security"),
-    ]
-)
+_KEYS_2017 = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku",
+              "pengaduan", "sarana"]  # fmt: skip
+_KEYS_2014 = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku",
+              "maklumat", "pengaduan"]  # fmt: skip
+_KEYS_2004 = ["prosedur", "persyaratan", "kejelasan_petugas", "kedisiplinan_petugas",
+              "tanggung_jawab_petugas", "kemampuan_petugas", "kecepatan", "keadilan", "kesopanan",
+              "kewajaran_biaya", "kepastian_biaya", "kepastian_jadwal", "kenyamanan",
+              "keamanan"]  # fmt: skip
 
 STANDARDS: Mapping[str, SkmStandard] = MappingProxyType(
     {
         "2017": SkmStandard(
             name="2017",
             regulation="Permen PANRB No. 14 Tahun 2017",
-            elements=_ELEMENTS_2017,
+            elements=_elements("2017", _KEYS_2017),
             printed_weight=0.11,
             bands=_bands_2017(),
             bands_confidence="HIGH",
@@ -284,7 +283,7 @@ STANDARDS: Mapping[str, SkmStandard] = MappingProxyType(
         "2014": SkmStandard(
             name="2014",
             regulation="Permen PANRB No. 16 Tahun 2014",
-            elements=_ELEMENTS_2014,
+            elements=_elements("2014", _KEYS_2014),
             printed_weight=0.11,
             bands=_bands_2004(),
             bands_confidence="LOW",
@@ -296,7 +295,7 @@ STANDARDS: Mapping[str, SkmStandard] = MappingProxyType(
         "2004": SkmStandard(
             name="2004",
             regulation="KepMenPAN No. KEP/25/M.PAN/2/2004",
-            elements=_ELEMENTS_2004,
+            elements=_elements("2004", _KEYS_2004),
             printed_weight=0.071,
             bands=_bands_2004(),
             bands_confidence="HIGH",

@@ -253,3 +253,51 @@ def test_dask_skips_an_empty_file_among_others(client, responses, tmp_path):
     _same(expected, skm_index_dask(tmp_path, by="agency_id", client=client), ["agency_id"])
     panel = ikm_panel(tmp_path, engine="dask", client=client)
     np.testing.assert_allclose(panel["ikm"], ikm_panel(responses)["ikm"], rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- odd input (issue 12)
+
+
+def test_responses_without_a_date_are_refused_on_every_engine(responses, tmp_path):
+    small = responses.drop(columns="year").iloc[:6].copy()
+    small.loc[small.index[[1, 4]], "survey_date"] = pd.NaT
+    small.to_parquet(tmp_path / "nodate.parquet")
+    why = (
+        "column 'survey_date': 2 response(s) without a readable date; the period of a response "
+        "comes from its date [row 3 (None), row 6 (None)]; allowed: dates such as 2024-07-15"
+    )
+    with pytest.raises(DataValidationError) as fast:
+        ikm_panel(tmp_path / "nodate.parquet")  # DuckDB finds a period NULL: the scan words it
+    with pytest.raises(DataValidationError) as scan:
+        ikm_panel(tmp_path / "nodate.parquet", engine="arrow")
+    assert str(fast.value) == str(scan.value)
+    assert why in str(fast.value)
+    with pytest.raises(DataValidationError) as memory:
+        ikm_panel(small.assign(survey_date=small["survey_date"].astype(object).where(
+            small["survey_date"].notna(), "kemarin")))  # fmt: skip
+    assert str(memory.value) == (
+        "1 problem(s) in the SKM responses (rows counted within the DataFrame):\n"
+        "  - the DataFrame, column 'survey_date': 2 response(s) without a readable date; the "
+        "period of a response comes from its date [row 3 ('kemarin'), row 6 ('kemarin')]; "
+        "allowed: dates such as 2024-07-15"
+    )
+
+
+def test_boolean_answers_are_refused_out_of_core(responses, tmp_path):
+    bools = responses.drop(columns="year").iloc[:4].assign(u3=[True, False, True, True])
+    bools.to_parquet(tmp_path / "bools.parquet")
+    with pytest.raises(DataValidationError) as e:
+        skm_stats_streaming(tmp_path / "bools.parquet")
+    assert "column 'u3': 4 boolean answer(s) (True/False)" in str(e.value)
+    with pytest.raises(DataValidationError) as e:
+        skm_index(tmp_path / "bools.parquet")
+    assert (
+        "column 'u3': column has type BOOLEAN (booleans are not answers; store the scores 1-4)"
+        in str(e.value)
+    )
+    with pytest.raises(InnolabError) as e:
+        skm_stats_streaming(None)
+    assert str(e.value) == (
+        "path must be a Parquet file, a directory of Parquet files or a glob, got NoneType; for a "
+        "DataFrame use skm_sufficient_stats"
+    )

@@ -281,7 +281,17 @@ def test_weakest_elements(gaspul):
     r = skm_index(gaspul)
     w = weakest_elements(r, k=3)
     assert w["element"].tolist() == ["u3", "u2", "u5"]
-    assert w["label_en"].tolist() == ["Completion time", "Procedures", "Service product"]
+    # the element names are the catalog's, the ones the reports use
+    assert w["label_en"].tolist() == [
+        "Completion time",
+        "Systems, mechanisms and procedures",
+        "Service product as specified",
+    ]
+    assert w["label_id"].tolist() == [
+        "Waktu Penyelesaian",
+        "Sistem, Mekanisme, dan Prosedur",
+        "Produk Spesifikasi Jenis Pelayanan",
+    ]
     assert w.loc[0, "nrr"] == pytest.approx(100 / 29)
     assert w.loc[0, "ikm_points_lost"] == pytest.approx(25 * (4 - 100 / 29) / 9)
     # one row of a grouped result works too, and the grouping columns are carried
@@ -472,3 +482,109 @@ def test_demo_study_end_to_end(request, demo_dir):
     city = skm_index(resp)
     answered = resp[[f"u{i}" for i in range(1, 10)]].astype("float64")
     assert city.loc[0, "ikm_unrounded"] == pytest.approx(25 * answered.mean().mean())
+
+
+# --------------------------------------------------------------------------- non-answers (issue 12)
+
+
+def test_booleans_are_not_answers():
+    # True would be scored 1 and False 0: a yes/no column mapped onto an element by mistake
+    df = pd.DataFrame({f"u{i}": [4, 3, 2] for i in range(1, 10)})
+    df["u2"] = [True, False, True]
+    df["u5"] = pd.Series([4, True, None], dtype=object)
+    with pytest.raises(DataValidationError) as e:
+        skm_index(df)
+    why = (
+        "boolean answer(s) (True/False); an answer is a score 1-4, not yes/no: check that this "
+        "column is an SKM element"
+    )
+    assert str(e.value) == (
+        "2 problem(s) in the SKM responses:\n"
+        f"  - column 'u2': 3 {why} [row 2 (True), row 3 (False), row 4 (True)]; allowed: {ALLOWED}\n"
+        f"  - column 'u5': 1 {why} [row 3 (True)]; allowed: {ALLOWED}"
+    )
+
+
+def test_dates_and_objects_are_not_answers_but_numeric_text_is():
+    df = pd.DataFrame({f"u{i}": [4, 3] for i in range(1, 10)})
+    df["u1"] = pd.to_datetime(["2024-01-02", None])
+    df["u3"] = pd.Series(["4", " 3 "], dtype=object)  # numbers written as text are answers
+    with pytest.raises(DataValidationError) as e:
+        skm_index(df)
+    assert str(e.value) == (
+        "1 problem(s) in the SKM responses:\n"
+        "  - column 'u1': 1 value(s) that are not answers (neither a number nor text) "
+        f"[row 2 (Timestamp('2024-01-02 00:00:00'))]; allowed: {ALLOWED}"
+    )
+    df["u1"] = [4, 3]
+    assert skm_index(df).loc[0, "nrr_u3"] == 3.5
+
+
+def test_repeated_respondent_ids_are_a_data_problem():
+    df = pd.DataFrame(
+        {"respondent_id": ["r1", "r2", "r1"], **{f"u{i}": [4, 3, 4] for i in range(1, 10)}}
+    )
+    with pytest.raises(DataValidationError) as e:
+        skm_index(df)
+    assert str(e.value) == (
+        "1 problem(s) in the SKM responses:\n"
+        "  - column 'respondent_id': 1 identifier occurs more than once (2 rows); every value must "
+        "be unique [row 2 ('r1'), row 4 ('r1')]"
+    )
+    # without an identifier, equal rows are respondents who answered alike
+    assert skm_index(df.drop(columns="respondent_id")).loc[0, "n_respondents"] == 3
+
+
+def test_all_blank_answers_are_refused():
+    df = pd.DataFrame({"agency_id": ["a", "b"], **{f"u{i}": [None, None] for i in range(1, 10)}})
+    with pytest.raises(DataValidationError) as e:
+        skm_index(df, by="agency_id")
+    cols = ", ".join(f"u{i}" for i in range(1, 10))
+    assert str(e.value) == (
+        "1 problem(s) in the SKM responses:\n"
+        f"  - column '{cols}': no answers: all 2 respondent row(s) are blank on every element "
+        f"({cols}); an IKM needs answers 1-4; allowed: {ALLOWED}"
+    )
+
+
+@pytest.mark.parametrize("level", [95, 1.5, 0, -0.5, 1, float("nan"), "0.9", True])
+def test_level_must_lie_in_zero_one(level):
+    df = pd.DataFrame({f"u{i}": [4, 3] for i in range(1, 10)})
+    with pytest.raises(InnolabError) as e:
+        skm_index(df, bootstrap=10, level=level)
+    assert str(e.value) == (
+        "1 problem(s) in the parameters:\n"
+        "  - column 'level': level must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% "
+        f"interval), got {level!r}; allowed: 0 < level < 1"
+    )
+
+
+def test_grade_refuses_non_numbers():
+    with pytest.raises(InnolabError) as e:
+        skm_grade([80, "baik", True])
+    assert str(e.value) == (
+        "1 problem(s) in the index values:\n"
+        "  - 2 value(s) that are not numbers ('baik', True); an SKM index is a number; allowed: numbers"
+    )
+
+
+def test_result_tables_are_checked():
+    with pytest.raises(DataValidationError) as e:
+        weakest_elements(None)
+    assert str(e.value) == (
+        "1 problem(s) in the SKM result table:\n"
+        "  - the SKM result table is missing (got None); pass the output of skm_index"
+    )
+    r = skm_index(pd.DataFrame({f"u{i}": [4] for i in range(1, 10)}))
+    with pytest.raises(DataValidationError, match="has no rows; this needs at least one row"):
+        weakest_elements(r.iloc[:0])
+    with pytest.raises(DataValidationError) as e:
+        combine_skm_stats([skm_sufficient_stats(r[[]].assign(**{f"u{i}": [4] for i in range(1, 10)})),
+                           pd.DataFrame({"n_respondents": [1]})])  # fmt: skip
+    assert str(e.value).startswith(
+        "1 problem(s) in the SKM statistics:\n"
+        "  - column 'sum_u1, cnt_u1, sum_u2, cnt_u2, sum_u3, cnt_u3, sum_u4, cnt_u4, sum_u5, cnt_u5, "
+        "sum_u6, cnt_u6, sum_u7, cnt_u7, sum_u8, cnt_u8, sum_u9, cnt_u9': sufficient-statistics "
+        "column(s) missing from statistics table 1 for standard '2017'; build them with "
+        "skm_sufficient_stats(); allowed: n_respondents, sum_u1"
+    )

@@ -249,6 +249,9 @@ def innovation_portfolio(
 
     Raises
     ------
+    DataValidationError
+        The study has no ``innovations`` or ``agencies`` table (its file is missing
+        or disappeared), or the table has no rows.
     ParamsError
         ``start_year`` after ``end_year``.
     InnolabError
@@ -261,6 +264,7 @@ def innovation_portfolio(
     >>> int(p.coverage["year"].iloc[-1]), int(p.coverage["n_with_innovation"].iloc[-1])
     (2024, 23)
     """
+    from innolab_analysis.metrics._checks import check_frame, check_rows
     from innolab_analysis.metrics.innovation import (
         innovation_coverage,
         innovation_flow,
@@ -275,6 +279,10 @@ def innovation_portfolio(
         raise ParamsError(f"start_year ({start_year}) is after end_year ({end_year}); swap them")
     years = range(start_year, end_year + 1)
     inn, agencies = study_table(study, "innovations"), study_table(study, "agencies")
+    for name, table in (("innovations", inn), ("agencies", agencies)):
+        check_frame(table, name, hint=f"the portfolio needs {name}.csv (or .parquet/.xlsx) in "
+                    "the study folder; add it and load the study again")  # fmt: skip
+        check_rows(table, name, f"at least one row in {name}.csv")
     end = pd.Timestamp(end_year, 12, 31)
     # stages as plain text: the funnel compares stage positions
     stages = inn.assign(
