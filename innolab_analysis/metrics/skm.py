@@ -123,11 +123,14 @@ def _repeated_respondents(df: pd.DataFrame) -> list[Problem]:
     """
     if "respondent_id" not in df.columns:
         return []
-    from innolab_analysis.data._validate import _uniqueness
+    from innolab_analysis.data._validate import Locator, check_table
     from innolab_analysis.data.tables import TABLES
 
-    ids = df["respondent_id"].reset_index(drop=True)
-    return _uniqueness({"respondent_id": ids}, TABLES["skm_responses"], None, ids.to_frame())
+    frame = df[["respondent_id"]].reset_index(drop=True)
+    n = len(frame)
+    # one unnamed source; rows counted as a spreadsheet shows them (header = row 1)
+    where = Locator((None,), np.zeros(n, dtype=np.int64), np.arange(n, dtype=np.int64) + 2)
+    return check_table(frame, TABLES["skm_responses"], where)
 
 
 def _weights_vector(
