@@ -46,8 +46,16 @@ __all__ = [
 
 
 def factorize(values) -> tuple[np.ndarray, int]:
-    """Integer codes ``0..G-1`` (sorted levels) and the number of levels ``G``."""
-    codes, uniques = pd.factorize(pd.Series(values), sort=True)
+    """Integer codes ``0..G-1`` (sorted levels) and the number of levels ``G``.
+
+    Levels that cannot be ordered together (numbers mixed with text) are ordered
+    by their text.
+    """
+    series = pd.Series(values)
+    try:
+        codes, uniques = pd.factorize(series, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(series.map(lambda v: v if pd.isna(v) else str(v)), sort=True)
     if (codes < 0).any():
         raise EstimationError("cannot factorize a column with missing values; drop them first")
     return codes.astype(np.intp, copy=False), len(uniques)

@@ -410,7 +410,13 @@ def _validate(
             "predictors": sorted({p.column for p in predictors or []}) or None,
         },
     )
+    dg.require_rows(
+        data, [outcome, unit, time], what="synthetic_control", shape="one row per unit and period"
+    )
     require_numeric(data, [outcome])
+    dg.require_finite(
+        data, [unit, time], what="synthetic_control", need="a unit and a period in every row"
+    )
     require_unique(data, [unit, time])
 
     problems: list[Problem] = []
@@ -471,10 +477,12 @@ def _validate(
 def _missing_problems(Y: pd.DataFrame, units: Sequence, what: str) -> list[Problem]:
     problems = []
     for u in units:
-        gaps = Y.index[Y[u].isna().to_numpy()]
+        gaps = Y.index[~np.isfinite(Y[u].to_numpy(dtype=float))]
         if len(gaps):
             shown = ", ".join(map(str, list(gaps[:8]))) + (" …" if len(gaps) > 8 else "")
-            problems.append(Problem(f"{what} {u!r} has no outcome value in period(s) {shown}"))
+            problems.append(
+                Problem(f"{what} {u!r} has no finite outcome value in period(s) {shown}")
+            )
     return problems
 
 
@@ -572,7 +580,7 @@ def synthetic_control(
     leave_one_out : bool
         Refit without each donor whose weight exceeds 0.001.
     missing : {"raise", "drop"}
-        Donors with missing outcome values: raise (default) or drop those
+        Donors with missing or infinite outcome values: raise (default) or drop those
         donors (a diagnostic names them). The treated unit may not miss any.
     level : float
         Confidence level of the placebo-inversion interval.
@@ -646,7 +654,7 @@ def synthetic_control(
     problems = _missing_problems(Y, [treated_unit], "the treated unit")
     donor_problems = _missing_problems(Y, pool, "donor")
     if donor_problems and missing == "drop":
-        dropped = [u for u in pool if Y[u].isna().any()]
+        dropped = [u for u in pool if not np.isfinite(Y[u].to_numpy(dtype=float)).all()]
         pool = [u for u in pool if u not in dropped]
         diagnostics.append(_dropped_donors(dropped))
     else:
