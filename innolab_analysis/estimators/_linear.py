@@ -61,6 +61,14 @@ def factorize(values) -> tuple[np.ndarray, int]:
     return codes.astype(np.intp, copy=False), len(uniques)
 
 
+def _dense(codes) -> np.ndarray:
+    """Integer codes ``0..G-1`` without unused levels (a level with no row would divide by zero)."""
+    c = np.asarray(codes, dtype=np.intp)
+    if len(c) and np.bincount(c).min() == 0:
+        c = np.unique(c, return_inverse=True)[1].astype(np.intp)
+    return c
+
+
 @dataclass(frozen=True)
 class Demeaned:
     """Columns with the fixed effects swept out.
@@ -130,7 +138,7 @@ def demean(
     if A.ndim == 1:
         A = A[:, None]
     n, k = A.shape
-    fes = [np.asarray(c, dtype=np.intp) for c in fe_codes]
+    fes = [_dense(c) for c in fe_codes]
     if not fes:
         return Demeaned(A.copy(), "none", 0, True)
     sizes = [int(c.max()) + 1 if n else 0 for c in fes]
@@ -223,7 +231,7 @@ def fe_parameter_count(
     if small_sample == "none" or not fe_codes:
         return 0
     counted = []
-    for c in fe_codes:
+    for c in map(_dense, fe_codes):
         g = int(c.max()) + 1
         if small_sample == "nested" and clusters is not None and _nested(c, g, clusters):
             continue

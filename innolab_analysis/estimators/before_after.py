@@ -132,7 +132,12 @@ def before_after(
 
     subsets = [("overall", np.ones(len(df), dtype=bool))]
     if group:
-        for value in sorted(df[group].unique().tolist()):
+        found = df[group].unique().tolist()
+        try:
+            found = sorted(found)
+        except TypeError:  # numbers mixed with text: in the order of their text
+            found = sorted(found, key=str)
+        for value in found:
             subsets.append((f"{group}={value}", (df[group] == value).to_numpy()))
     problems, rows, mean_rows, n_clusters = [], [], [], None
     for name, mask in subsets:

@@ -25,6 +25,7 @@ standard error of the estimator on the observed design.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import get_args
 
@@ -159,8 +160,11 @@ def _draw_paths(resid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _crit(res) -> float:
-    """The critical value the result's own CI uses (normal or t)."""
-    return float((res.ci_upper - res.estimate) / res.std_error)
+    """The critical value the result's own CI uses (normal or t); NaN without a standard error."""
+    se = float(res.std_error)
+    if not (math.isfinite(se) and se > 0):
+        return math.nan
+    return float((res.ci_upper - res.estimate) / se)
 
 
 # ---------------------------------------------------------------------------- main

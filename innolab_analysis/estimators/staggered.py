@@ -1043,7 +1043,12 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
     try:
         chol = linalg.cho_factor(V, lower=True, check_finite=False)
         d = np.diag(chol[0]) ** 2
-        singular = bool(d.min() <= d.max() * np.finfo(float).eps * len(d))
+        # singular: relative to the largest variance, or a standard error that is numerically
+        # zero beside the effects themselves (|t| above 1e8 only comes from round-off)
+        scale = max(float(np.abs(a).max()), float(np.sqrt(d.max())))
+        singular = bool(d.min() <= d.max() * np.finfo(float).eps * len(d)) or bool(
+            np.sqrt(d.min()) <= 1e-8 * scale
+        )
     except linalg.LinAlgError:
         singular = True
     if singular:
