@@ -74,6 +74,8 @@ class EventTimeResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         t = self.event
         e = t["event_time"].to_numpy()
@@ -91,19 +93,20 @@ class EventTimeResult(EffectResult):
                     fmt="o",
                     color=colour,
                     capsize=3,
-                    label=l10n.tr(f"estimators_event.{key}", language, markdown=False),
+                    label=label(f"estimators_event.{key}", language),
                 )
-        ax.axhline(0, color="black", lw=0.8)
-        ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
-        ax.set_xlabel(l10n.tr("estimators_event.axis_event_time", language, markdown=False))
+        ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+        ax.axvline(
+            -0.5, color="grey", lw=0.8, ls="--",
+            label=label("estimators_staggered.adoption_line", language),
+        )  # fmt: skip
+        ax.set_xlabel(label("estimators_event.axis_event_time", language))
         ax.set_ylabel(
-            l10n.tr("estimators_event.axis_effect", language, markdown=False, outcome=self.outcome)
+            label("estimators_event.axis_effect", language, outcome=mpl_text(self.outcome))
         )
         ax.set_title(self._title(language))
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
-        from innolab_analysis.display import localise_axis
-
         localise_axis(ax, language, decimals=2)
+        legend_below(ax)
 
 
 def headline_text(key: str, head, level: float, *, extra=None, **values) -> l10n.Bilingual:
