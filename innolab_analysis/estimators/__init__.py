@@ -13,7 +13,6 @@ __getattr__, __dir__, __all__ = attach(
     {
         "EffectResult": "._result",
         "Diagnostic": "._result",
-        "Bilingual": "._result",
         "EFFECT_COLUMNS": "._result",
         "SUMMARY_COLUMNS": "._result",
         "before_after": ".before_after",

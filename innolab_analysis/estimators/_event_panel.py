@@ -6,7 +6,8 @@
 as :func:`~innolab_analysis.estimators.staggered.staggered_did`: periods,
 absorbing cohorts, one row per unit and period, clusters constant within unit)
 and returns the outcome as a wide ``unit × period`` matrix. Rows with a
-non-finite outcome are dropped with a diagnostic saying how many; the caller's
+missing or infinite outcome are dropped with a diagnostic saying how many
+(:func:`~innolab_analysis.estimators._diagnostics.drop_missing`); the caller's
 data are never modified.
 """
 
@@ -18,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innolab_analysis import l10n
-from innolab_analysis.errors import DataValidationError, ParamsError, Problem
+from innolab_analysis.errors import DataValidationError, Problem
+from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._result import Diagnostic
 
-__all__ = ["EventPanel", "check_level", "prepare_event_panel"]
+__all__ = ["EventPanel", "prepare_event_panel"]
 
 
 @dataclass
@@ -55,14 +56,6 @@ class EventPanel:
             return self.time_labels.get(int(period_value) - 1, period_value)
         v = float(period_value)
         return int(v) if v.is_integer() else v
-
-
-def check_level(level: float) -> None:
-    """Raise :class:`ParamsError` unless ``0 < level < 1``."""
-    if not (isinstance(level, int | float | np.floating) and 0 < float(level) < 1):
-        raise ParamsError(
-            f"level must be a confidence level strictly between 0 and 1 (e.g. 0.95), got {level!r}"
-        )
 
 
 def prepare_event_panel(
@@ -106,40 +99,17 @@ def prepare_event_panel(
                 for c in missing
             ]
         )
-    if len(data) == 0:
-        raise DataValidationError(
-            f"{what} got an empty table; it expects a long panel with one row per unit and "
-            f"period and the columns {outcome!r}, {unit!r}, {time!r} and {cohort!r}"
-        )
+    shape = "a long panel with one row per unit and period"
+    dg.require_rows(data, [outcome, unit, time, cohort], what=what, shape=shape)
     y = data[outcome]
     if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
         raise DataValidationError(
             [Problem(f"the outcome must be numeric, got dtype {y.dtype}", column=outcome)]
         )
-    values = y.to_numpy(dtype=float, na_value=np.nan)
-    finite = np.isfinite(values)
-    if not finite.any():
-        raise DataValidationError(
-            [
-                Problem(
-                    f"every value of the outcome is missing or infinite ({len(values)} rows); "
-                    f"{what} expects numeric outcomes for the units and periods of the panel",
-                    column=outcome,
-                )
-            ]
-        )
-    diags: list[Diagnostic] = []
-    used = data
-    if not finite.all():
-        n_bad = int((~finite).sum())
-        used = data.loc[finite]
-        diags.append(
-            Diagnostic(
-                "nonfinite_dropped",
-                "info",
-                l10n.bilingual("estimators_event.nonfinite_dropped", count=n_bad, column=outcome),
-            )
-        )
+    used, note = dg.drop_missing(
+        data, [outcome], what=what, shape=shape, carry=[unit, time, cohort, cluster]
+    )
+    diags = [note] if note is not None else []
     prep = _prepare(
         used,
         outcome=outcome,

@@ -12,6 +12,7 @@ coefficients, covariance) from every event-study result of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,6 +74,8 @@ class EventTimeResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         t = self.event
         e = t["event_time"].to_numpy()
@@ -90,19 +93,20 @@ class EventTimeResult(EffectResult):
                     fmt="o",
                     color=colour,
                     capsize=3,
-                    label=l10n.tr(f"estimators_event.{key}", language, markdown=False),
+                    label=label(f"estimators_event.{key}", language),
                 )
-        ax.axhline(0, color="black", lw=0.8)
-        ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
-        ax.set_xlabel(l10n.tr("estimators_event.axis_event_time", language, markdown=False))
+        ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+        ax.axvline(
+            -0.5, color="grey", lw=0.8, ls="--",
+            label=label("estimators_staggered.adoption_line", language),
+        )  # fmt: skip
+        ax.set_xlabel(label("estimators_event.axis_event_time", language))
         ax.set_ylabel(
-            l10n.tr("estimators_event.axis_effect", language, markdown=False, outcome=self.outcome)
+            label("estimators_event.axis_effect", language, outcome=mpl_text(self.outcome))
         )
         ax.set_title(self._title(language))
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
-        from innolab_analysis.display import localise_axis
-
         localise_axis(ax, language, decimals=2)
+        legend_below(ax)
 
 
 def headline_text(key: str, head, level: float, *, extra=None, **values) -> l10n.Bilingual:
@@ -131,54 +135,33 @@ def headline_text(key: str, head, level: float, *, extra=None, **values) -> l10n
 def event_diagnostics(
     *,
     n_clusters: int,
-    cluster_name: str,
+    of_units: bool,
     n_pre: int,
-    cohort_sizes: dict[str, int],
+    cohort_sizes: dict[Any, int],
+    controls: int | None = None,
     control_by_event: dict[int, int] | None = None,
 ) -> list[Diagnostic]:
     """The plain-language warnings every event study gets.
 
-    ``cohort_sizes`` maps a cohort's label to its number of units (the
-    control group included under its own label); ``control_by_event`` maps an
+    ``of_units`` says the clusters are the panel's units; ``cohort_sizes`` maps
+    a cohort's value as given in the data to its number of units and
+    ``controls`` is the size of the control group; ``control_by_event`` maps an
     event time to the number of control units left there (a pool that shrinks
     to less than half of its largest size is flagged).
     """
-    out: list[Diagnostic] = []
-    if n_clusters < FEW_CLUSTERS:
-        out.append(
-            Diagnostic(
-                "few_clusters",
-                "warning",
-                l10n.bilingual(
-                    "estimators_event.few_clusters",
-                    count=n_clusters,
-                    cluster=cluster_name,
-                    threshold=FEW_CLUSTERS,
-                ),
-            )
+    from innolab_analysis.estimators import _diagnostics as dg
+
+    out: list[Diagnostic] = [
+        d
+        for d in (
+            dg.few_clusters(n_clusters, of_units=of_units, threshold=FEW_CLUSTERS),
+            dg.few_pre_periods(n_pre, threshold=FEW_PRE_PERIODS, event_times=True),
+            dg.small_groups(
+                cohort_sizes, threshold=SMALL_COHORT, controls=controls, code="small_cohorts"
+            ),
         )
-    if n_pre < FEW_PRE_PERIODS:
-        out.append(
-            Diagnostic(
-                "few_pre_periods",
-                "warning",
-                l10n.bilingual(
-                    "estimators_event.few_pre_periods", count=n_pre, threshold=FEW_PRE_PERIODS
-                ),
-            )
-        )
-    small = {k: v for k, v in cohort_sizes.items() if v < SMALL_COHORT}
-    if small:
-        shown = l10n.Safe("; ".join(f"{k}: {v}" for k, v in small.items()))
-        out.append(
-            Diagnostic(
-                "small_cohorts",
-                "warning",
-                l10n.bilingual(
-                    "estimators_event.small_cohorts", threshold=SMALL_COHORT, cohorts=shown
-                ),
-            )
-        )
+        if d is not None
+    ]
     if control_by_event:
         top = max(control_by_event.values())
         low = {e: n for e, n in control_by_event.items() if n < top / 2}

@@ -46,11 +46,27 @@ __all__ = [
 
 
 def factorize(values) -> tuple[np.ndarray, int]:
-    """Integer codes ``0..G-1`` (sorted levels) and the number of levels ``G``."""
-    codes, uniques = pd.factorize(pd.Series(values), sort=True)
+    """Integer codes ``0..G-1`` (sorted levels) and the number of levels ``G``.
+
+    Levels that cannot be ordered together (numbers mixed with text) are ordered
+    by their text.
+    """
+    series = pd.Series(values)
+    try:
+        codes, uniques = pd.factorize(series, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(series.map(lambda v: v if pd.isna(v) else str(v)), sort=True)
     if (codes < 0).any():
         raise EstimationError("cannot factorize a column with missing values; drop them first")
     return codes.astype(np.intp, copy=False), len(uniques)
+
+
+def _dense(codes) -> np.ndarray:
+    """Integer codes ``0..G-1`` without unused levels (a level with no row would divide by zero)."""
+    c = np.asarray(codes, dtype=np.intp)
+    if len(c) and np.bincount(c).min() == 0:
+        c = np.unique(c, return_inverse=True)[1].astype(np.intp)
+    return c
 
 
 @dataclass(frozen=True)
@@ -122,7 +138,7 @@ def demean(
     if A.ndim == 1:
         A = A[:, None]
     n, k = A.shape
-    fes = [np.asarray(c, dtype=np.intp) for c in fe_codes]
+    fes = [_dense(c) for c in fe_codes]
     if not fes:
         return Demeaned(A.copy(), "none", 0, True)
     sizes = [int(c.max()) + 1 if n else 0 for c in fes]
@@ -215,7 +231,7 @@ def fe_parameter_count(
     if small_sample == "none" or not fe_codes:
         return 0
     counted = []
-    for c in fe_codes:
+    for c in map(_dense, fe_codes):
         g = int(c.max()) + 1
         if small_sample == "nested" and clusters is not None and _nested(c, g, clusters):
             continue

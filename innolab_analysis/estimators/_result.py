@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +27,6 @@ from innolab_analysis.options import EffectLevel, Language, Severity
 __all__ = [
     "EFFECT_COLUMNS",
     "SUMMARY_COLUMNS",
-    "Bilingual",
     "Diagnostic",
     "EffectResult",
     "normal_inference",
@@ -58,40 +56,6 @@ EFFECT_COLUMNS: tuple[str, ...] = (
 """Columns of the tidy effect rows that the comparative synthesis collects."""
 
 
-_EN_NUMBER = re.compile(r"(?<![\w.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)(?![\w]|[.,]\d)")
-
-
-def localise_numbers(text: str) -> str:
-    """Write English-formatted numbers the Indonesian way: ``1,234.5`` → ``1.234,5``, ``2.905`` → ``2,905``.
-
-    In Bahasa Indonesia the comma is the decimal mark and the point groups
-    thousands, so "2.905" reads as two thousand nine hundred and five. Numbers
-    without a decimal or thousands mark are left alone.
-
-    Examples
-    --------
-    >>> localise_numbers("naik 2.905 (IK 95% 2.145 s.d. 3.665; p = 0.001), n = 1,234")
-    'naik 2,905 (IK 95% 2,145 s.d. 3,665; p = 0,001), n = 1.234'
-    >>> localise_numbers("ATT(5,2) pada 2017-12-19")
-    'ATT(5,2) pada 2017-12-19'
-    """
-    swap = str.maketrans({",": ".", ".": ","})
-    return _EN_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
-
-
-@dataclass(frozen=True)
-class Bilingual(l10n.Bilingual):
-    """Legacy: a sentence written with English number formatting in both languages.
-
-    The Indonesian text is converted to the decimal comma on creation. New
-    text comes from the message catalog (:func:`innolab_analysis.l10n.bilingual`),
-    already localised; this class goes once every sentence has moved there.
-    """
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "id", localise_numbers(self.id))
-
-
 @dataclass(frozen=True)
 class Diagnostic:
     """A warning an analyst should read before trusting a number.
@@ -101,7 +65,7 @@ class Diagnostic:
     code : str
         Stable machine name, e.g. ``"few_clusters"``.
     severity : {"info", "warning", "error"}
-    message : Bilingual
+    message : l10n.Bilingual
         What was found, why it matters and what to do, in plain language.
     """
 
@@ -164,8 +128,8 @@ class EffectResult:
     terms : DataFrame
         Tidy rows (``term, estimate, std_error, ci_lower, ci_upper, p_value``);
         the headline is the first row.
-    text : Bilingual
-        Plain-language reading of the result.
+    text : l10n.Bilingual
+        Plain-language reading of the result (catalog messages, both languages).
     diagnostics : tuple of Diagnostic
         Everything an analyst should know before trusting the number.
     """

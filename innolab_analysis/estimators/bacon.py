@@ -10,7 +10,7 @@ import pandas as pd
 from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._linear import factorize
-from innolab_analysis.estimators._result import EffectResult
+from innolab_analysis.estimators._result import Diagnostic, EffectResult
 
 __all__ = ["COMPARISON_TYPES", "BaconResult", "bacon_decomposition"]
 
@@ -45,28 +45,35 @@ class BaconResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis
+        from innolab_analysis.estimators._figures import label, legend_below
 
-        colors = dict(
-            zip(COMPARISON_TYPES, [PALETTE["control"], PALETTE["staggered"], PALETTE["treated"]])
-        )
-        names_id = dict(
-            zip(
-                COMPARISON_TYPES,
-                [
-                    "diberi perlakuan vs tidak pernah",
-                    "lebih awal vs lebih lambat",
-                    "lebih lambat vs lebih awal (terlarang)",
-                ],
-            )
-        )
-        for kind, sub in self.comparisons.groupby("type", sort=False):
-            label = kind if language == "en" else names_id[kind]
-            ax.scatter(sub["weight"], sub["estimate"], color=colors[kind], label=label, s=40)
-        ax.axhline(self.estimate, color="black", lw=0.8, ls="--")
-        ax.set_xlabel("weight" if language == "en" else "bobot")
-        ax.set_ylabel("2×2 DiD estimate" if language == "en" else "estimasi DiD 2×2")
-        ax.set_title(f"TWFE = {self.estimate:,.4f}")
-        ax.legend(loc="best")
+        colours = [PALETTE["control"], PALETTE["staggered"], PALETTE["treated"]]
+        for kind, colour, key in zip(COMPARISON_TYPES, colours, _TYPE_KEYS):
+            sub = self.comparisons[self.comparisons["type"] == kind]
+            if len(sub):
+                ax.scatter(
+                    sub["weight"], sub["estimate"], color=colour, s=40,
+                    label=label(f"estimators_core.{key}", language),
+                )  # fmt: skip
+        ax.axhline(
+            self.estimate, color="black", lw=0.8, ls="--",
+            label=label("estimators_core.bacon_twfe_line", language, estimate=self.estimate),
+        )  # fmt: skip
+        ax.set_xlabel(label("estimators_core.bacon_axis_weight", language))
+        ax.set_ylabel(label("estimators_core.bacon_axis_estimate", language))
+        ax.set_title(label("estimators_core.bacon_title", language))
+        localise_axis(ax, language, axis="x", decimals=2)
+        localise_axis(ax, language, axis="y", decimals=2)
+        legend_below(ax)
+
+
+_TYPE_KEYS = (
+    "bacon_type_treated_vs_never",
+    "bacon_type_earlier_vs_later",
+    "bacon_type_later_vs_earlier",
+)
+"""Catalog keys of the display names of :data:`COMPARISON_TYPES`, in order."""
 
 
 def bacon_decomposition(
@@ -98,8 +105,9 @@ def bacon_decomposition(
     Raises
     ------
     DataValidationError
-        Missing columns, missing values, non-0/1 treatment, duplicate rows, an
-        unbalanced panel, or a treatment that switches off.
+        An empty table, missing columns, missing or infinite values, non-0/1
+        treatment, duplicate rows, an unbalanced panel, or a treatment that
+        switches off.
 
     Examples
     --------
@@ -115,18 +123,15 @@ def bacon_decomposition(
         data, {"outcome": outcome, "treatment": treatment, "unit": unit, "time": time}
     )
     cols = [outcome, treatment, unit, time]
-    missing = data[cols].isna().any(axis=1)
-    if missing.any():
-        pos = np.flatnonzero(missing.to_numpy())
-        raise DataValidationError(
-            [
-                Problem(
-                    f"{len(pos)} rows have missing values in ({', '.join(cols)}); the decomposition "
-                    "needs a complete balanced panel — fill or remove those units",
-                    rows=tuple(int(i) + 2 for i in pos[:5]),
-                )
-            ]
-        )
+    dg.require_rows(
+        data,
+        cols,
+        what="bacon_decomposition",
+        shape="a balanced panel, one row per unit and period",
+    )
+    dg.require_finite(
+        data, cols, what="the Goodman-Bacon decomposition", need="a complete balanced panel"
+    )
     df = data.loc[:, cols]
     dg.require_numeric(df, [outcome])
     dg.require_binary(df, [treatment])
@@ -269,31 +274,14 @@ def bacon_decomposition(
     )
     diagnostics = [d for d in [dg.forbidden_comparisons(forbidden)] if d]
     diagnostics.append(
-        dg.Diagnostic(
+        Diagnostic(
             "decomposition_rows_without_se",
             "info",
-            dg.Bilingual(
-                id="Baris per jenis perbandingan adalah rata-rata tertimbang tanpa galat baku; "
-                "hanya baris 'twfe' yang memiliki inferensi (CR1 per unit).",
-                en="The rows per comparison type are weighted averages without standard errors; "
-                "only the 'twfe' row carries inference (CR1 by unit).",
-            ),
+            dg.message("estimators_core.decomposition_rows_without_se"),
         )
     )
-    pct = f"{100 * forbidden:.1f}"
-    text = dg.Bilingual(
-        id=(
-            f"Koefisien TWFE {estimate:,.4f} adalah rata-rata tertimbang dari {len(comp)} "
-            f"perbandingan DiD 2×2. {pct}% bobotnya berasal dari perbandingan yang memakai unit "
-            "yang sudah berinovasi sebagai pembanding; jika efek inovasi berubah seiring waktu, "
-            "bagian ini membiaskan TWFE."
-        ),
-        en=(
-            f"The TWFE coefficient {estimate:,.4f} is a weighted average of {len(comp)} 2×2 DiD "
-            f"comparisons. {pct}% of the weight comes from comparisons that use already-treated "
-            "units as controls; if the innovation's effect changes over time, that part biases "
-            "TWFE."
-        ),
+    text = dg.message(
+        "estimators_core.bacon_text", estimate=estimate, count=len(comp), share=forbidden
     )
     return BaconResult(
         method="bacon_decomposition",

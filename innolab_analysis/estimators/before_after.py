@@ -10,7 +10,7 @@ import pandas as pd
 from innolab_analysis.errors import DataValidationError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._linear import factorize, ols
-from innolab_analysis.estimators._result import EffectResult, t_inference
+from innolab_analysis.estimators._result import Diagnostic, EffectResult, t_inference
 
 __all__ = ["BeforeAfterResult", "before_after"]
 
@@ -29,17 +29,36 @@ class BeforeAfterResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         m = self.means.reset_index(drop=True)
         y = np.arange(len(m))[::-1]
-        pre_lab, post_lab = ("sebelum", "sesudah") if language == "id" else ("before", "after")
-        ax.hlines(y, m["pre_mean"], m["post_mean"], color=PALETTE["band"], lw=3)
-        ax.plot(m["pre_mean"], y, "o", color=PALETTE["control"], label=pre_lab)
-        ax.plot(m["post_mean"], y, "o", color=PALETTE["treated"], label=post_lab)
+        ax.hlines(
+            y, m["pre_mean"], m["post_mean"], color=PALETTE["band"], lw=3,
+            label=label("estimators_core.before_after_change", language),
+        )  # fmt: skip
+        ax.plot(
+            m["pre_mean"], y, "o", color=PALETTE["control"],
+            label=label("estimators_core.before", language),
+        )  # fmt: skip
+        ax.plot(
+            m["post_mean"], y, "o", color=PALETTE["treated"],
+            label=label("estimators_core.after", language),
+        )  # fmt: skip
         ax.set_yticks(y)
-        ax.set_yticklabels(m["term"].astype(str))
-        ax.set_xlabel(self.outcome)
-        ax.legend(loc="best")
+        ax.set_yticklabels(
+            [
+                label("estimators_core.overall", language)
+                if term == "overall"
+                else mpl_text(str(term).split("=", 1)[-1])
+                for term in m["term"]
+            ]
+        )
+        ax.set_xlabel(mpl_text(self.outcome))
+        ax.set_title(label("estimators_core.before_after_title", language))
+        localise_axis(ax, language, axis="x", decimals=2)
+        legend_below(ax, ncol=3)
 
 
 def _welch(pre: np.ndarray, post: np.ndarray) -> tuple[float, float, float]:
@@ -88,8 +107,11 @@ def before_after(
     Raises
     ------
     DataValidationError
-        Missing columns, non-0/1 ``post``, a constant outcome, fewer than two
-        observations before or after.
+        An empty table or no row with every used value, missing columns, non-0/1
+        ``post``, a constant outcome, fewer than two observations before or after.
+        Rows with a missing or infinite value are left out with a diagnostic.
+    ParamsError
+        A ``level`` outside (0, 1).
 
     Examples
     --------
@@ -98,9 +120,10 @@ def before_after(
     >>> before_after(df, outcome="ikm", post="post").estimate
     5.0
     """
+    dg.check_level(level)
     dg.require_columns(data, {"outcome": outcome, "post": post, "group": group, "cluster": cluster})
     used = [outcome, post] + [c for c in (group, cluster) if c]
-    df, dropped = dg.drop_missing(data, used)
+    df, dropped = dg.drop_missing(data, used, what="before_after", shape="one row per observation")
     dg.require_numeric(df, [outcome])
     dg.require_binary(df, [post])
     y_all = df[outcome].to_numpy(float)
@@ -109,7 +132,12 @@ def before_after(
 
     subsets = [("overall", np.ones(len(df), dtype=bool))]
     if group:
-        for value in sorted(df[group].unique().tolist()):
+        found = df[group].unique().tolist()
+        try:
+            found = sorted(found)
+        except TypeError:  # numbers mixed with text: in the order of their text
+            found = sorted(found, key=str)
+        for value in found:
             subsets.append((f"{group}={value}", (df[group] == value).to_numpy()))
     problems, rows, mean_rows, n_clusters = [], [], [], None
     for name, mask in subsets:
@@ -150,32 +178,23 @@ def before_after(
             f"CR1 cluster-robust by {cluster} ({n_clusters} clusters overall), factor "
             "G/(G−1)·(N−1)/(N−2); t(G−1) reference"
         )
-        diagnostics += [d for d in [dg.few_clusters(n_clusters, cluster)] if d]
+        diagnostics += [d for d in [dg.few_clusters(n_clusters, of_units=False)] if d]
         if terms["std_error"].isna().any():
             diagnostics.append(
-                dg.Diagnostic(
+                Diagnostic(
                     "single_cluster_group",
                     "info",
-                    dg.Bilingual(
-                        id="Beberapa kelompok hanya berisi satu klaster, jadi galat bakunya "
-                        "tidak dapat dihitung (ditampilkan kosong).",
-                        en="Some groups hold a single cluster, so their standard error cannot "
-                        "be computed (shown as missing).",
-                    ),
+                    dg.message("estimators_core.single_cluster_group"),
                 )
             )
     else:
         se_type = "Welch unequal-variance t (Welch–Satterthwaite degrees of freedom)"
     text = dg.headline_text(
         terms,
-        design_id="Perbandingan sebelum–sesudah",
-        design_en="Before/after comparison",
+        design=dg.message("estimators_core.design_before_after"),
         outcome=outcome,
         level=level,
-        caveat_id="Tanpa kelompok pembanding, angka ini mencampur efek inovasi dengan semua "
-        "perubahan lain pada periode yang sama.",
-        caveat_en="Without a comparison group this mixes the innovation's effect with every "
-        "other change in the same period.",
+        caveat=dg.message("estimators_core.caveat_before_after"),
     )
     return BeforeAfterResult.from_terms(
         terms,

@@ -39,34 +39,44 @@ class DidResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         m = self.cell_means.set_index(["group", "post"])["mean"]
         x = [0, 1]
-        labels = {"id": ("sebelum", "sesudah"), "en": ("before", "after")}[language]
         treated = [m[(1, 0)], m[(1, 1)]]
         control = [m[(0, 0)], m[(0, 1)]]
         counterfactual = [m[(1, 0)], m[(1, 0)] + (m[(0, 1)] - m[(0, 0)])]
-        names = {
-            "id": ("diberi perlakuan", "pembanding", "kontrafaktual"),
-            "en": ("treated", "control", "counterfactual"),
-        }[language]
-        ax.plot(x, treated, "o-", color=PALETTE["treated"], label=names[0])
-        ax.plot(x, control, "o-", color=PALETTE["control"], label=names[1])
-        ax.plot(x, counterfactual, "o--", color=PALETTE["counterfactual"], label=names[2])
+        for values, style, colour, key in (
+            (treated, "o-", PALETTE["treated"], "estimators_core.treated"),
+            (control, "o-", PALETTE["control"], "estimators_core.control"),
+            (
+                counterfactual,
+                "o--",
+                PALETTE["counterfactual"],
+                "estimators_core.did_counterfactual",
+            ),
+        ):
+            ax.plot(x, values, style, color=colour, label=label(key, language))
         ax.annotate(
             "",
-            xy=(1.03, treated[1]),
-            xytext=(1.03, counterfactual[1]),
+            xy=(1.04, treated[1]),
+            xytext=(1.04, counterfactual[1]),
             arrowprops={"arrowstyle": "<->", "color": "black"},
         )
-        ax.text(
-            1.06, (treated[1] + counterfactual[1]) / 2, f"DiD = {self.estimate:,.3f}", va="center"
-        )
+        ax.plot(
+            [], [], color="black", marker=r"$\updownarrow$", ls="none",
+            label=label("estimators_core.did_gap", language, estimate=self.estimate),
+        )  # fmt: skip
         ax.set_xticks(x)
-        ax.set_xticklabels(labels)
-        ax.set_xlim(-0.2, 1.5)
-        ax.set_ylabel(self.outcome)
-        ax.legend(loc="best")
+        ax.set_xticklabels(
+            [label("estimators_core.before", language), label("estimators_core.after", language)]
+        )
+        ax.set_xlim(-0.2, 1.2)
+        ax.set_ylabel(mpl_text(self.outcome))
+        ax.set_title(label("estimators_core.did_title", language))
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax, ncol=1)
 
 
 def did(
@@ -120,9 +130,12 @@ def did(
     Raises
     ------
     DataValidationError
-        Missing columns, non-0/1 ``group``/``post``, a constant outcome.
+        An empty table or no row with every used value, missing columns, non-0/1
+        ``group``/``post``, a constant outcome. Rows with a missing or infinite
+        value are left out with a diagnostic saying how many.
     ParamsError
-        An unknown ``vcov``, or ``cluster`` given without a clustered ``vcov``.
+        An unknown ``vcov``, ``cluster`` given without a clustered ``vcov``, a
+        ``level`` outside (0, 1).
 
     Examples
     --------
@@ -133,6 +146,7 @@ def did(
     2.5
     """
     check_option("vcov", vcov, DidVcov)
+    dg.check_level(level)
     if cluster is not None and vcov in ("iid", "hc1"):
         raise ParamsError(
             f"cluster={cluster!r} was given but vcov={vcov!r} ignores it; set "
@@ -152,7 +166,7 @@ def did(
         },
     )
     used = [outcome, group, post, *covariates] + ([cluster] if cluster else [])
-    df, dropped = dg.drop_missing(data, used)
+    df, dropped = dg.drop_missing(data, used, what="did", shape="one row per observation")
     dg.require_numeric(df, [outcome, *covariates])
     dg.require_binary(df, [group, post])
     y = df[outcome].to_numpy(dtype=float)
@@ -221,19 +235,15 @@ def did(
             f"({bootstrap_reps} {bootstrap_weights} draws, seed {seed}); CI = estimate ± (bootstrap |t| quantile)·SE, so it agrees with that p-value"
         )
     if cluster:
-        d = dg.few_clusters(fit.n_clusters, cluster)
+        d = dg.few_clusters(fit.n_clusters, of_units=False)
         if d:
             diagnostics.append(d)
     text = dg.headline_text(
         terms,
-        design_id="Selisih-dari-selisih (DiD 2×2)",
-        design_en="Difference-in-differences (2×2)",
+        design=dg.message("estimators_core.design_did"),
         outcome=outcome,
         level=level,
-        caveat_id="Angka ini sahih bila tanpa inovasi kedua kelompok akan bergerak sejajar "
-        "(tren paralel).",
-        caveat_en="This holds if, without the innovation, both groups would have moved in "
-        "parallel (parallel trends).",
+        caveat=dg.message("estimators_core.caveat_did"),
     )
     return DidResult.from_terms(
         terms,

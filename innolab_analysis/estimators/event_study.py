@@ -57,31 +57,35 @@ class EventStudyResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
-        names = {"staggered": "staggered (Callaway–Sant'Anna)", "twfe": "TWFE"}
         offsets = {"staggered": -0.1, "twfe": 0.1}
         for est, sub in self.dynamic.groupby("estimator", sort=False):
             x = sub["event_time"].to_numpy(float) + offsets[est]
             err = np.vstack([sub["estimate"] - sub["ci_lower"], sub["ci_upper"] - sub["estimate"]])
             ax.errorbar(
-                x,
-                sub["estimate"],
-                yerr=err,
-                fmt="o",
-                capsize=3,
-                color=PALETTE[est],
-                label=names[est],
-            )
-        ax.plot([self.reference + offsets["twfe"]], [0.0], "o", mfc="white", color=PALETTE["twfe"])
-        ax.axvline(-0.5, color="black", lw=0.8, ls="--")
-        ax.axhline(0, color="black", lw=0.8)
-        ax.set_xlabel(
-            "waktu relatif terhadap inovasi"
-            if language == "id"
-            else "event time (periods since the innovation)"
-        )
-        ax.set_ylabel(self.outcome)
-        ax.legend(loc="best")
+                x, sub["estimate"], yerr=err, fmt="o", capsize=3, color=PALETTE[est],
+                label=label(f"estimators_core.estimator_{est}", language),
+            )  # fmt: skip
+        ax.plot(
+            [self.reference + offsets["twfe"]], [0.0], "o", mfc="white", color=PALETTE["twfe"],
+            label=label("estimators_core.event_reference", language),
+        )  # fmt: skip
+        ax.axvline(
+            -0.5, color="black", lw=0.8, ls="--",
+            label=label("estimators_core.adoption_line", language),
+        )  # fmt: skip
+        ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+        ax.set_xlabel(label("estimators_core.event_axis_time", language))
+        ax.set_ylabel(mpl_text(self.outcome))
+        ax.set_title(label("estimators_core.event_title", language))
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        localise_axis(ax, language, axis="x", decimals=0)
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax)
 
 
 def _event_times(df: pd.DataFrame, time: str, cohort: str) -> tuple[np.ndarray, np.ndarray]:
@@ -189,6 +193,7 @@ def event_study(
     ['staggered', 'twfe']
     """
     check_option("small_sample", small_sample, SmallSample)
+    dg.check_level(level)
     if leads < 1 or lags < 0:
         raise ParamsError(
             f"leads must be ≥ 1 and lags ≥ 0, got leads={leads}, lags={lags}; leads=1 means "
@@ -202,8 +207,9 @@ def event_study(
         data, {"outcome": outcome, "unit": unit, "time": time, "cohort": cohort, "cluster": cluster}
     )
     used = [outcome, unit, time] + ([cluster] if cluster else [])
-    df, dropped = dg.drop_missing(data, used)
-    df[cohort] = data.loc[data[used].notna().all(axis=1), cohort].to_numpy()
+    df, dropped = dg.drop_missing(
+        data, used, what="event_study", shape="one row per unit and period", carry=[cohort]
+    )
     dg.require_numeric(df, [outcome])
     dg.require_unique(df, [unit, time])
     changing = df.groupby(unit)[cohort].nunique(dropna=False) > 1
@@ -256,7 +262,7 @@ def event_study(
     vcovs = {"twfe": pd.DataFrame(fit.vcov, index=e_names, columns=e_names)}
     cluster_name = cluster or unit
     diagnostics: list[Diagnostic] = [d for d in [dropped] if d]
-    diagnostics += [d for d in [dg.few_clusters(fit.n_clusters, cluster_name)] if d]
+    diagnostics += [d for d in [dg.few_clusters(fit.n_clusters, of_units=cluster is None)] if d]
 
     lead_idx = [j for j, k in enumerate(present) if k < 0]
     if lead_idx:
@@ -272,12 +278,7 @@ def event_study(
             Diagnostic(
                 "no_pretrend_test",
                 "info",
-                dg.Bilingual(
-                    id="Tidak ada koefisien sebelum perlakuan selain periode acuan, jadi tren paralel "
-                    "tidak dapat diuji; naikkan leads bila data memungkinkan.",
-                    en="There is no pre-treatment coefficient besides the reference period, so parallel "
-                    "trends cannot be tested; raise leads if the data allow.",
-                ),
+                dg.message("estimators_core.no_pretrend_test"),
             )
         )
     diagnostics += [
@@ -286,7 +287,7 @@ def event_study(
             dg.few_pre_periods(
                 int(np.nanmax(-e[e < 0])) if (e < 0).any() else 0,
                 threshold=3,
-                what="pre-treatment event times",
+                event_times=True,
             )
         ]
         if d
@@ -303,109 +304,79 @@ def event_study(
         f"K = {fit.k_params} ({small_sample} fixed-effect count), t(G−1)"
     )
 
-    # ---- staggered estimator (colleague's module, imported lazily)
-    stag_rows: list[tuple] = []
-    head: tuple
-    try:
-        from innolab_analysis.estimators.staggered import staggered_did
-    except ImportError:
-        staggered_did = None
-    if staggered_did is not None:
-        kwargs = {"control_group": "never_treated", **(staggered_kwargs or {})}
-        if cluster is not None:
-            kwargs.setdefault("cluster", cluster)
-        sd = staggered_did(data, outcome=outcome, unit=unit, time=time, cohort=cohort, **kwargs)
-        agg = sd.aggregate("dynamic", min_e=-leads, max_e=lags)
-        vcovs["staggered"] = agg.vcov
-        for r in agg.terms.itertuples():
-            stag_rows.append(
-                (
-                    f"staggered: e={int(r.event_time)}",
-                    "staggered",
-                    int(r.event_time),
-                    r.estimate,
-                    r.std_error,
-                    r.ci_lower,
-                    r.ci_upper,
-                    r.p_value,
-                )
-            )
-        head = (
-            "staggered: average post",
+    # ---- staggered estimator
+    from innolab_analysis.estimators.staggered import staggered_did
+
+    kwargs = {"control_group": "never_treated", **(staggered_kwargs or {})}
+    if cluster is not None:
+        kwargs.setdefault("cluster", cluster)
+    kwargs.setdefault("level", level)
+    sd = staggered_did(data, outcome=outcome, unit=unit, time=time, cohort=cohort, **kwargs)
+    agg = sd.aggregate("dynamic", min_e=-leads, max_e=lags)
+    vcovs["staggered"] = agg.vcov
+    stag_rows = [
+        (
+            f"staggered: e={int(r.event_time)}",
             "staggered",
-            pd.NA,
-            agg.estimate,
-            agg.std_error,
-            agg.ci_lower,
-            agg.ci_upper,
-            agg.p_value,
+            int(r.event_time),
+            r.estimate,
+            r.std_error,
+            r.ci_lower,
+            r.ci_upper,
+            r.p_value,
         )
-        se_type = f"staggered: {agg.se_type}; {twfe_se_type}"
-        diagnostics += [d for d in agg.diagnostics if d.code not in {x.code for x in diagnostics}]
-    else:
-        head = ("twfe: average post", "twfe", pd.NA, twfe_avg, twfe_avg_se, tl, tu, tp)
-        se_type = twfe_se_type
-        diagnostics.append(
-            Diagnostic(
-                "staggered_unavailable",
-                "warning",
-                dg.Bilingual(
-                    id="Penduga staggered belum tersedia di instalasi ini; angka utama adalah rata-rata "
-                    "efek TWFE sesudah perlakuan, yang bisa bias bila efek berbeda antar kohort.",
-                    en="The staggered estimator is not available in this installation; the headline is "
-                    "the TWFE average post-period effect, which can be biased when effects differ "
-                    "across cohorts.",
-                ),
-            )
-        )
+        for r in agg.terms.itertuples()
+    ]
+    head = (
+        "staggered: average post",
+        "staggered",
+        pd.NA,
+        agg.estimate,
+        agg.std_error,
+        agg.ci_lower,
+        agg.ci_upper,
+        agg.p_value,
+    )
+    se_type = f"staggered: {agg.se_type}; {twfe_se_type}"
+    diagnostics += [d for d in agg.diagnostics if d.code not in {x.code for x in diagnostics}]
 
     dynamic = pd.DataFrame(stag_rows + twfe_rows, columns=_COLS)
     dynamic["event_time"] = dynamic["event_time"].astype(int)
-    avg_rows = [head]
-    if head[1] == "staggered":
-        avg_rows.append(("twfe: average post", "twfe", pd.NA, twfe_avg, twfe_avg_se, tl, tu, tp))
+    avg_rows = [head, ("twfe: average post", "twfe", pd.NA, twfe_avg, twfe_avg_se, tl, tu, tp)]
     terms = pd.concat([pd.DataFrame(avg_rows, columns=_COLS), dynamic], ignore_index=True)
     terms["event_time"] = terms["event_time"].astype("Int64")
 
-    if stag_rows:
-        s = dynamic[dynamic.estimator == "staggered"].set_index("event_time")
-        w = dynamic[dynamic.estimator == "twfe"].set_index("event_time")
-        disagree = []
-        for k in sorted(set(s.index) & set(w.index)):
-            if k < 0:
-                continue
-            a_, b_ = s.loc[k], w.loc[k]
-            apart = a_.ci_upper < b_.ci_lower or b_.ci_upper < a_.ci_lower
-            sig = (a_.ci_lower > 0 or a_.ci_upper < 0) or (b_.ci_lower > 0 or b_.ci_upper < 0)
-            flip = np.sign(a_.estimate) != np.sign(b_.estimate) and sig
-            if apart or flip:
-                disagree.append(int(k))
-        diagnostics += [d for d in [dg.estimators_disagree(disagree)] if d]
+    s = dynamic[dynamic.estimator == "staggered"].set_index("event_time")
+    w = dynamic[dynamic.estimator == "twfe"].set_index("event_time")
+    disagree = []
+    for k in sorted(set(s.index) & set(w.index)):
+        if k < 0:
+            continue
+        a_, b_ = s.loc[k], w.loc[k]
+        apart = a_.ci_upper < b_.ci_lower or b_.ci_upper < a_.ci_lower
+        sig = (a_.ci_lower > 0 or a_.ci_upper < 0) or (b_.ci_lower > 0 or b_.ci_upper < 0)
+        flip = np.sign(a_.estimate) != np.sign(b_.estimate) and sig
+        if apart or flip:
+            disagree.append(int(k))
+    diagnostics += [d for d in [dg.estimators_disagree(disagree)] if d]
 
     est, se_h, lo_h, hi_h, p_h = (float(head[i]) for i in range(3, 8))
-    wald_txt_id = (
-        f" Uji Wald gabungan atas koefisien sebelum perlakuan TWFE: p = {wald_p:.3f}."
-        if np.isfinite(wald_p)
-        else ""
-    )
-    wald_txt_en = (
-        f" Joint Wald test of the TWFE pre-treatment coefficients: p = {wald_p:.3f}."
-        if np.isfinite(wald_p)
-        else ""
+    caveat = dg.sentences(
+        dg.message("estimators_core.caveat_event_study", twfe=twfe_avg),
+        dg.message("estimators_core.event_wald", p=wald_p) if np.isfinite(wald_p) else None,
     )
     text = dg.plain_effect(
-        design_id=f"Studi peristiwa, rata-rata efek sesudah inovasi ({head[1]})",
-        design_en=f"Event study, average effect after the innovation ({head[1]})",
+        design=dg.message(
+            "estimators_core.design_event_study",
+            estimator=dg.message("estimators_core.estimator_staggered"),
+        ),
         outcome=outcome,
         estimate=est,
         ci_lower=lo_h,
         ci_upper=hi_h,
         p_value=p_h,
         level=level,
-        caveat_id=f"TWFE memberi rata-rata {twfe_avg:,.3f}; bila keduanya berbeda jauh, percayai "
-        "penduga staggered." + wald_txt_id,
-        caveat_en=f"TWFE gives an average of {twfe_avg:,.3f}; if the two differ materially, "
-        "trust the staggered estimate." + wald_txt_en,
+        caveat=caveat,
     )
     return EventStudyResult(
         method="event_study",

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis import l10n
-from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
+from innolab_analysis.errors import DataValidationError, EstimationError, Problem
 from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators._hac import fit_hac
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
@@ -307,10 +307,7 @@ def growth_linkage(
     """
     from innolab_analysis.errors import check_option
 
-    if isinstance(level, bool) or not isinstance(level, int | float) or not (0 < level < 1):
-        raise ParamsError(
-            [Problem(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}")]
-        )
+    dg.check_level(level)
     check_option("se", se, HacSe)
     df = _check(data, outcome, driver, time)
     dummies = dict(dummies or {})

@@ -31,7 +31,7 @@ from scipy import stats
 from innolab_analysis import l10n
 from innolab_analysis.errors import EstimationError, ParamsError, check_option
 from innolab_analysis.estimators import _honest_core as hc
-from innolab_analysis.estimators._event_panel import check_level
+from innolab_analysis.estimators._diagnostics import check_level, few_pre_periods
 from innolab_analysis.estimators._event_result import event_terms_of
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
 from innolab_analysis.options import HonestMethod, HonestRestriction, HonestTarget
@@ -273,13 +273,7 @@ def honest_did(
         ],
         columns=["term", "estimate", "std_error", "ci_lower", "ci_upper", "p_value"],
     )
-    if n_pre < 3:
-        diags.append(
-            Diagnostic(
-                "few_pre_periods", "warning",
-                l10n.bilingual("estimators_event.few_pre_periods", count=n_pre, threshold=3),
-            )
-        )  # fmt: skip
+    diags += [d for d in [few_pre_periods(n_pre, threshold=3, event_times=True)] if d]
     text = _text(theta, orig, breakdown_value, restriction, level, result.outcome)
     se_type = (
         f"original: normal, SE from the event-study covariance ({source}); robust sets: "

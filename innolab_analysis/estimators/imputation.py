@@ -29,7 +29,8 @@ from scipy import stats
 from innolab_analysis import l10n
 from innolab_analysis.errors import EstimationError, ParamsError
 from innolab_analysis.estimators import _imputation_core as core
-from innolab_analysis.estimators._event_panel import EventPanel, check_level, prepare_event_panel
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._event_panel import EventPanel, prepare_event_panel
 from innolab_analysis.estimators._event_result import (
     EventTimeResult,
     event_diagnostics,
@@ -332,16 +333,15 @@ def imputation_did(
                 ),
             )
         )
-    sizes = {str(panel.label(g)): int((G == g).sum()) for g in np.unique(G[G > 0])}
-    if (G == 0).any():
-        sizes[l10n.tr("estimators_event.control_units", "en", markdown=False)] = int((G == 0).sum())
+    sizes = {panel.label(g): int((G == g).sum()) for g in np.unique(G[G > 0])}
     n_untreated_t = fs.untreated.sum(0)
     untreated_by_e = {int(h): int(n_untreated_t[np.unique(c_tr[e_tr == h])].min()) for h in hs}
     diags += event_diagnostics(
         n_clusters=panel.n_clusters,
-        cluster_name=panel.cluster_name,
+        of_units=cluster is None,
         n_pre=n_pre_avail,
         cohort_sizes=sizes,
+        controls=int((G == 0).sum()) if (G == 0).any() else None,
         control_by_event=untreated_by_e,
     )
     se_type = (

@@ -23,6 +23,7 @@ __all__ = [
     "Seasonality",
     "interrupted_time_series",
     "newey_west_lags",
+    "period_index",
 ]
 
 
@@ -57,26 +58,34 @@ class ItsResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below, time_axis
 
-        lab = {
-            "id": ("teramati", "model", "kontrafaktual (tren sebelum)", "intervensi"),
-            "en": ("observed", "fitted", "counterfactual (pre-trend)", "intervention"),
-        }[language]
         f = self.fitted
-        ax.plot(f["time"], f["observed"], "o", color=PALETTE["control"], ms=3, label=lab[0])
-        ax.plot(f["time"], f["fitted"], "-", color=PALETTE["treated"], label=lab[1])
+        ax.plot(
+            f["time"], f["observed"], "o", color=PALETTE["control"], ms=3,
+            label=label("estimators_core.its_observed", language),
+        )  # fmt: skip
+        ax.plot(
+            f["time"], f["fitted"], "-", color=PALETTE["treated"],
+            label=label("estimators_core.its_fitted", language),
+        )  # fmt: skip
         post = f["time"] >= self.interventions[0]
         ax.plot(
-            f.loc[post, "time"],
-            f.loc[post, "counterfactual"],
-            "--",
+            f.loc[post, "time"], f.loc[post, "counterfactual"], "--",
             color=PALETTE["counterfactual"],
-            label=lab[2],
-        )
+            label=label("estimators_core.its_counterfactual", language),
+        )  # fmt: skip
         for i, iv in enumerate(self.interventions):
-            ax.axvline(iv, color="black", lw=0.8, ls=":", label=lab[3] if i == 0 else None)
-        ax.set_ylabel(self.outcome)
-        ax.legend(loc="best")
+            ax.axvline(
+                iv, color="black", lw=0.8, ls=":",
+                label=label("estimators_core.its_intervention", language) if i == 0 else None,
+            )  # fmt: skip
+        ax.set_ylabel(mpl_text(self.outcome))
+        ax.set_title(label("estimators_core.its_title", language))
+        time_axis(ax, language, f["time"])
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax)
 
 
 def _as_time(values: pd.Series, name: str) -> pd.Series:
@@ -95,6 +104,44 @@ def _as_time(values: pd.Series, name: str) -> pd.Series:
         ) from exc
 
 
+def period_index(times: pd.Series) -> tuple[np.ndarray, int]:
+    """Periods since the first observation, from the time values (not the row positions), and the gaps.
+
+    ``times`` is sorted and unique. Numbers count in their own unit divided by
+    the series' step (the smallest spacing, when every spacing is a multiple of
+    it); dates count months when there is at most one observation per month
+    (so monthly, quarterly and yearly series count their own periods whatever
+    the day), days otherwise, again divided by the step. A regular series gets
+    ``0, 1, 2 …``; a series with missing periods keeps its true spacing.
+    Returns the index and the number of periods skipped.
+
+    Examples
+    --------
+    >>> period_index(pd.Series([0, 1, 2, 5, 6]))
+    (array([0., 1., 2., 5., 6.]), 2)
+    >>> period_index(pd.Series(pd.to_datetime(["2019-01-01", "2019-07-01", "2020-07-01"])))
+    (array([0., 1., 3.]), 1)
+    """
+    if pd.api.types.is_datetime64_any_dtype(times):
+        ts = pd.DatetimeIndex(times)
+        months = ts.year.to_numpy() * 12 + ts.month.to_numpy()
+        if len(np.unique(months)) == len(months):
+            values = (months - months[0]).astype(float)
+        else:
+            values = ((ts - ts[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    else:
+        values = times.to_numpy(dtype=float) - float(times.iloc[0])
+    diffs = np.diff(values)
+    step = 1.0
+    if len(diffs) and diffs.min() > 0:
+        ratio = diffs / diffs.min()
+        if np.allclose(ratio, np.round(ratio), rtol=0, atol=1e-9):
+            step = float(diffs.min())
+    index = values / step
+    gaps = int(round(float(np.sum(np.diff(index) - 1)))) if len(index) > 1 else 0
+    return index, gaps
+
+
 def interrupted_time_series(
     data: pd.DataFrame,
     *,
@@ -110,8 +157,10 @@ def interrupted_time_series(
     """Segmented regression: a level change and a slope change at each intervention.
 
     ``y_t = a + b·t + Σ_j (c_j·1[t ≥ T_j] + d_j·(t − T_j)·1[t ≥ T_j]) (+ season + controls)``,
-    where ``t`` counts periods (the series is assumed regularly spaced) and ``T_j``
-    is the first period on or after intervention ``j``.
+    where ``t`` counts periods from the time values (:func:`period_index`: a
+    series with missing periods keeps its true spacing, and a diagnostic says how
+    many periods it skips) and ``T_j`` is the first observed period on or after
+    intervention ``j``.
 
     Parameters
     ----------
@@ -147,9 +196,13 @@ def interrupted_time_series(
     Raises
     ------
     DataValidationError
-        Missing columns, duplicate periods, a constant outcome, an intervention outside the data.
+        An empty series or no row with every used value, missing columns,
+        duplicate periods, a constant outcome, an intervention outside the data
+        or not comparable with its times. Rows with a missing or infinite value
+        are left out with a diagnostic saying how many.
     ParamsError
-        Unknown ``seasonality``, or seasonality with integer time.
+        Unknown ``seasonality``, seasonality with integer time, a ``level``
+        outside (0, 1).
 
     Examples
     --------
@@ -163,9 +216,13 @@ def interrupted_time_series(
     """
     if seasonality is not None:
         check_option("seasonality", seasonality, Seasonality)
+    check_option("se", se, ItsSe)
+    dg.check_level(level)
     controls = list(controls or [])
     dg.require_columns(data, {"outcome": outcome, "time": time, "controls": controls})
-    df, dropped = dg.drop_missing(data, [outcome, time, *controls])
+    df, dropped = dg.drop_missing(
+        data, [outcome, time, *controls], what="interrupted_time_series", shape="one row per period"
+    )
     dg.require_numeric(df, [outcome, *controls])
     dg.require_unique(df, [time])
     df[time] = _as_time(df[time], time)
@@ -177,13 +234,23 @@ def interrupted_time_series(
             f"{df[time].dtype} values; pass dates or seasonality=None"
         )
     ivs = list(intervention) if isinstance(intervention, (list, tuple)) else [intervention]
-    if is_date:
-        ivs = [pd.Timestamp(v) for v in ivs]
-    ivs = sorted(ivs)
     times = df[time]
     lo, hi = times.iloc[0], times.iloc[-1]
     fmt = (lambda v: v.strftime("%Y-%m-%d")) if is_date else (lambda v: f"{v}")
-    outside = [v for v in ivs if not (lo < v <= hi)]
+    try:
+        ivs = sorted(pd.Timestamp(v) for v in ivs) if is_date else sorted(ivs)
+        outside = [v for v in ivs if not (lo < v <= hi)]
+    except (TypeError, ValueError):
+        raise DataValidationError(
+            [
+                Problem(
+                    f"intervention {intervention!r} cannot be compared with the times, which "
+                    f"run from {fmt(lo)} to {fmt(hi)}; pass "
+                    + ("a date" if is_date else "a value of the same kind as the times"),
+                    column=time,
+                )
+            ]
+        ) from None
     if outside:
         raise DataValidationError(
             [
@@ -199,12 +266,13 @@ def interrupted_time_series(
     y = df[outcome].to_numpy(float)
     dg.check_nonconstant(y, outcome)
     n = len(df)
-    tpos = np.arange(n, dtype=float)
+    tpos, n_gaps = period_index(times)
     starts = [int(times.searchsorted(v)) for v in ivs]
     several = len(ivs) > 1
     cols: dict[str, np.ndarray] = {"intercept": np.ones(n), "pre_slope": tpos}
-    for j, k in enumerate(starts, start=1):
+    for j, start in enumerate(starts, start=1):
         suffix = f"_{j}" if several else ""
+        k = tpos[start]
         after = (tpos >= k).astype(float)
         cols[f"level_change{suffix}"] = after
         cols[f"slope_change{suffix}"] = (tpos - k) * after
@@ -225,7 +293,6 @@ def interrupted_time_series(
                 )
             ]
         )
-    check_option("se", se, ItsSe)
     fit = fit_hac(y, X, se=se, lags=hac_lags)
     order = [c for c in X.columns if c.startswith(("level_change", "slope_change"))]
     order.sort(
@@ -254,28 +321,34 @@ def interrupted_time_series(
     se_type = fit.se_type
     diagnostics: list[Diagnostic] = [d for d in [dropped] if d]
     diagnostics += [d for d in [dg.few_pre_periods(starts[0], threshold=MIN_PRE_PERIODS)] if d]
-    pairs = [(fmt(ivs[j]), fmt(ivs[j + 1]), starts[j + 1] - starts[j]) for j in range(len(ivs) - 1)]
+    if n_gaps:
+        diagnostics.append(
+            Diagnostic(
+                "time_gaps",
+                "info",
+                dg.message(
+                    "estimators_core.time_gaps", count=n_gaps, first=dg.period_text(lo),
+                    last=dg.period_text(hi),
+                ),
+            )
+        )  # fmt: skip
+    pairs = [
+        (ivs[j], ivs[j + 1], tpos[starts[j + 1]] - tpos[starts[j]]) for j in range(len(ivs) - 1)
+    ]
     diagnostics += [
         d for d in [dg.close_interventions(pairs, threshold=CLOSE_INTERVENTION_PERIODS)] if d
     ]
     slope = terms.iloc[1]
     text = dg.headline_text(
         terms,
-        design_id=f"Deret waktu terputus (intervensi {fmt(ivs[0])}), perubahan level",
-        design_en=f"Interrupted time series (intervention {fmt(ivs[0])}), level change",
+        design=dg.message("estimators_core.design_its", start=dg.period_text(ivs[0])),
         outcome=outcome,
         level=level,
-        caveat_id=(
-            f"Kemiringan berubah {slope.estimate:,.3f} per periode (IK {slope.ci_lower:,.3f} s.d. "
-            f"{slope.ci_upper:,.3f}). Tanpa kelompok pembanding, kejadian lain pada tanggal yang "
-            "sama (misalnya pembukaan tol) ikut terhitung sebagai efek."
+        caveat=dg.message(
+            "estimators_core.caveat_its", slope=float(slope.estimate),
+            lower=float(slope.ci_lower), upper=float(slope.ci_upper),
         ),
-        caveat_en=(
-            f"The slope changed by {slope.estimate:,.3f} per period (CI {slope.ci_lower:,.3f} to "
-            f"{slope.ci_upper:,.3f}). Without a control group, other events at the same date "
-            "(e.g. the toll-road opening) are counted as part of the effect."
-        ),
-    )
+    )  # fmt: skip
     return ItsResult.from_terms(
         terms,
         method="interrupted_time_series",

@@ -19,9 +19,11 @@ import pandas as pd
 
 from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, Problem, check_option
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._figures import legend_below
 from innolab_analysis.estimators._meta_core import fit_meta, prepare_effects
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
-from innolab_analysis.estimators.pooling import _check_level, _se_type, legend_below
+from innolab_analysis.estimators.pooling import _se_type
 from innolab_analysis.options import Language, PoolMethod
 
 __all__ = ["MetaRegression", "meta_regression"]
@@ -211,7 +213,7 @@ def meta_regression(
     (1.04, ['leadership', 'intercept'])
     """
     check_option("method", method, PoolMethod)
-    _check_level(level)
+    check_level(level)
     mods = [moderators] if isinstance(moderators, str) else list(moderators)
     if not mods:
         raise DataValidationError("meta_regression needs at least one moderator column")

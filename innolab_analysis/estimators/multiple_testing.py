@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis.errors import DataValidationError, ParamsError, Problem, check_option
+from innolab_analysis.estimators._diagnostics import check_level, require_rows
 from innolab_analysis.options import AdjustMethod
 
 __all__ = ["adjust_pvalues", "romano_wolf"]
@@ -68,12 +69,12 @@ def adjust_pvalues(
         raise DataValidationError(
             [Problem(f"adjust_pvalues expects a DataFrame with a '{column}' column", column=column)]
         )
-    for m in methods:
+    for m in [methods] if isinstance(methods, str) else methods:
         check_option("method", m, AdjustMethod)
-    if not 0 < alpha < 1:
-        raise ParamsError(f"alpha must be between 0 and 1, got {alpha!r}")
+    check_level(alpha, name="alpha", typical=0.05)
+    require_rows(table, [column], what="adjust_pvalues", shape="one row per hypothesis")
     p = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
-    bad = np.isfinite(p) & ((p < 0) | (p > 1))
+    bad = ~np.isnan(p) & ((p < 0) | (p > 1))  # an infinite p-value is refused too
     if bad.any():
         rows = np.flatnonzero(bad)[:5]
         raise DataValidationError(
@@ -93,7 +94,7 @@ def adjust_pvalues(
         if not keys
         else [np.asarray(ix) for ix in out.groupby(keys, sort=False, dropna=False).indices.values()]
     )
-    for m in methods:
+    for m in [methods] if isinstance(methods, str) else methods:
         adj = np.full(len(out), np.nan)
         rej = np.zeros(len(out), dtype=bool)
         for ix in groups:
@@ -141,17 +142,36 @@ def romano_wolf(
         est, draws, se, terms = _staggered_draws(result_or_estimates)
         centred = True
     else:
-        est = np.asarray(result_or_estimates, float).ravel()
+        try:
+            est = np.asarray(result_or_estimates, float).ravel()
+        except (TypeError, ValueError):
+            raise ParamsError(
+                "romano_wolf expects a staggered_did result or a sequence of estimates (numbers), "
+                f"got {type(result_or_estimates).__name__}"
+            ) from None
+        if est.size == 0 or not np.isfinite(est).all():
+            raise ParamsError(
+                f"romano_wolf needs at least one estimate and every estimate finite; got {est.tolist()}"
+            )
         if draws is None:
             raise ParamsError("romano_wolf needs the bootstrap draws (B × K) for plain estimates")
         draws = np.asarray(draws, float)
+        if draws.ndim == 2 and not np.isfinite(draws).all():
+            raise ParamsError(
+                f"every bootstrap draw must be finite; {int((~np.isfinite(draws)).sum())} are "
+                "missing or infinite"
+            )
         if draws.ndim != 2 or draws.shape[1] != len(est) or draws.shape[0] < 2:
             raise ParamsError(
                 f"draws must be a (B, {len(est)}) matrix of bootstrap draws, got shape "
                 f"{np.shape(draws)}"
             )
         centred = False
-        se = None if std_errors is None else np.asarray(std_errors, float)
+        se = None if std_errors is None else np.asarray(std_errors, float).ravel()
+        if se is not None and se.shape != est.shape:
+            raise ParamsError(
+                f"std_errors must hold one standard error per estimate ({len(est)}), got {se.size}"
+            )
     dev = draws if centred else draws - draws.mean(0)
     if se is None:
         se = dev.std(0, ddof=1)
@@ -161,6 +181,8 @@ def romano_wolf(
     t_boot = np.abs(dev / se)
     p = _stepdown(np.abs(t), t_boot)
     names = list(terms) if terms is not None else [f"H{k + 1}" for k in range(len(est))]
+    if len(names) != len(est):
+        raise ParamsError(f"terms must name every estimate ({len(est)}), got {len(names)} names")
     return pd.DataFrame(
         {"term": names, "estimate": est, "std_error": se, "t_stat": t, "p_romano_wolf": p}
     )

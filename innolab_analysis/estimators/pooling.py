@@ -24,6 +24,8 @@ import pandas as pd
 
 from innolab_analysis import l10n
 from innolab_analysis.errors import check_option
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._figures import legend_below
 from innolab_analysis.estimators._meta_core import MetaFit, fit_meta, prepare_effects
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
 from innolab_analysis.options import Language, PoolMethod
@@ -215,20 +217,13 @@ def pool_effects(
     [-1.08, 7.08]
     """
     check_option("method", method, PoolMethod)
-    _check_level(level)
+    check_level(level)
     rows, name = prepare_effects(
         effects, estimate=estimate, std_error=std_error, label=label, outcome=outcome
     )
     y, v = rows["estimate"].to_numpy(), rows["std_error"].to_numpy() ** 2
     fit = fit_meta(y, v, np.ones((len(y), 1)), method=method, knapp_hartung=knapp_hartung)
     return _result(fit, rows, name, level)
-
-
-def _check_level(level: object) -> None:
-    from innolab_analysis.errors import ParamsError
-
-    if not isinstance(level, float | int) or isinstance(level, bool) or not 0 < level < 1:
-        raise ParamsError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}")
 
 
 def _result(fit: MetaFit, rows: pd.DataFrame, outcome: str, level: float) -> PooledEffect:
@@ -311,21 +306,6 @@ def wrap_label(text: object, width: int = 34) -> str:
         rest = textwrap.shorten(body[len(first) :].strip() or "…", room, placeholder=" …")
         lines = [first, f"{rest} {suffix}".strip()]
     return mpl_text("\n".join(lines))
-
-
-def legend_below(ax, ncol: int = 2) -> None:
-    """The legend under the axes, below the tick labels and the axis label: it never covers data.
-
-    The gap is in font sizes (``borderaxespad``), so it does not grow with a tall figure.
-    """
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        borderaxespad=3.6 if ax.get_xlabel() else 2.2,
-        ncol=ncol,
-        frameon=False,
-        fontsize="small",
-    )
 
 
 def table_html(title: str, text: str, table: pd.DataFrame) -> str:

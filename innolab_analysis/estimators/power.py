@@ -25,6 +25,7 @@ standard error of the estimator on the observed design.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import get_args
 
@@ -32,8 +33,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
-from innolab_analysis.estimators._result import Bilingual
+from innolab_analysis import l10n
+from innolab_analysis.errors import EstimationError, ParamsError, Problem
+from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.options import Language, PowerDesign
 
 __all__ = ["PowerDesign", "PowerResult", "minimum_detectable_effect"]
@@ -59,8 +61,10 @@ class PowerResult:
     seed : int
     type1_error : float
         Rejection rate at δ = 0 (should be close to ``alpha``).
-    text : Bilingual
-    diagnostic : str
+    text : l10n.Bilingual
+        The reading: the MDE in words, or why the target power is not reached.
+    diagnostic : l10n.Bilingual or None
+        Why the MDE is missing (the grid never reaches the target power), else None.
     """
 
     design: str
@@ -73,32 +77,45 @@ class PowerResult:
     n_sims: int
     seed: int
     type1_error: float
-    text: Bilingual
-    diagnostic: str = ""
+    text: l10n.Bilingual
+    diagnostic: l10n.Bilingual | None = None
 
     def plot(self, ax=None, *, language: Language = "en"):
-        """Power against effect size, with the target power and the MDE marked."""
+        """Power against effect size, with the target power and the MDE marked; returns the Axes."""
         from innolab_analysis._plotting import PALETTE, axes_or_new, plot_style
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         with plot_style():
             ax = axes_or_new(ax)
             c = self.curve
             ax.fill_between(
-                c["effect"],
-                c["power"] - 1.96 * c["mc_se"],
-                c["power"] + 1.96 * c["mc_se"],
-                color=PALETTE["band"],
-                alpha=0.5,
-            )
-            ax.plot(c["effect"], c["power"], color=PALETTE["treated"])
-            ax.axhline(self.power, color="black", lw=0.8, ls="--")
+                c["effect"], c["power"] - 1.96 * c["mc_se"], c["power"] + 1.96 * c["mc_se"],
+                color=PALETTE["band"], alpha=0.5,
+                label=label("estimators_core.power_band", language),
+            )  # fmt: skip
+            ax.plot(
+                c["effect"], c["power"], color=PALETTE["treated"],
+                label=label("estimators_core.power_curve", language),
+            )  # fmt: skip
+            ax.axhline(
+                self.power, color="black", lw=0.8, ls="--",
+                label=label("estimators_core.power_target", language, power=self.power),
+            )  # fmt: skip
             if np.isfinite(self.mde):
-                ax.axvline(self.mde, color=PALETTE["control"], lw=0.8, ls=":")
+                ax.axvline(
+                    self.mde, color=PALETTE["control"], lw=0.8, ls=":",
+                    label=label("estimators_core.power_mde", language, mde=self.mde),
+                )  # fmt: skip
             ax.set_ylim(0, 1.02)
             ax.set_xlabel(
-                f"effect on {self.outcome}" if language == "en" else f"efek pada {self.outcome}"
+                label("estimators_core.axis_effect", language, outcome=mpl_text(self.outcome))
             )
-            ax.set_ylabel("power" if language == "en" else "daya uji")
+            ax.set_ylabel(label("estimators_core.power_axis", language))
+            ax.set_title(label("estimators_core.power_title", language))
+            localise_axis(ax, language, axis="x", decimals=2)
+            localise_axis(ax, language, axis="y", decimals=1)
+            legend_below(ax)
         return ax
 
     def __str__(self) -> str:
@@ -143,8 +160,11 @@ def _draw_paths(resid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _crit(res) -> float:
-    """The critical value the result's own CI uses (normal or t)."""
-    return float((res.ci_upper - res.estimate) / res.std_error)
+    """The critical value the result's own CI uses (normal or t); NaN without a standard error."""
+    se = float(res.std_error)
+    if not (math.isfinite(se) and se > 0):
+        return math.nan
+    return float((res.ci_upper - res.estimate) / se)
 
 
 # ---------------------------------------------------------------------------- main
@@ -204,19 +224,17 @@ def minimum_detectable_effect(
                 )
             ]
         )
-    if not (0 < power < 1 and 0 < alpha < 1):
-        raise ParamsError(f"power and alpha must be between 0 and 1, got {power!r} and {alpha!r}")
+    dg.check_level(power, name="power", typical=0.8)
+    dg.check_level(alpha, name="alpha", typical=0.05)
     if not (isinstance(n_sims, int) and n_sims >= 10):
         raise ParamsError(f"n_sims must be an integer of at least 10, got {n_sims!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31))
     rng = np.random.default_rng(seed)
     if design == "its":
-        ests, ses, crits, obs_se, shape_en, shape_id = _simulate_its(
-            data, outcome, n_sims, rng, design_kwargs
-        )
+        ests, ses, crits, obs_se, shape = _simulate_its(data, outcome, n_sims, rng, design_kwargs)
     else:
-        ests, ses, crits, obs_se, shape_en, shape_id = _simulate_panel(
+        ests, ses, crits, obs_se, shape = _simulate_panel(
             design, data, outcome, n_sims, rng, design_kwargs
         )
     za, zp = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
@@ -236,7 +254,7 @@ def minimum_detectable_effect(
     )
     type1 = float((np.abs(ests) > crits * ses).mean())
     mde, diag = _interpolate_mde(grid, pw, power)
-    text = _text(outcome, mde, power, shape_en, shape_id, diag)
+    text = _text(outcome, mde, power, shape, diag)
     return PowerResult(
         design=design,
         outcome=outcome,
@@ -253,33 +271,28 @@ def minimum_detectable_effect(
     )
 
 
-def _interpolate_mde(grid, pw, target) -> tuple[float, str]:
+def _interpolate_mde(grid, pw, target) -> tuple[float, l10n.Bilingual | None]:
     # power is monotone in |δ| in expectation; use the running maximum to be safe
     mono = np.maximum.accumulate(pw)
     above = np.flatnonzero(mono >= target)
     if not len(above):
-        return float("nan"), (
-            f"power never reaches {target:.0%} on the effect grid (max {pw.max():.0%} at "
-            f"{grid[-1]:g}); widen effect_grid"
+        return float("nan"), dg.message(
+            "estimators_core.power_grid_short", highest=float(pw.max()), largest=float(grid[-1])
         )
     k = above[0]
     if k == 0:
-        return float(grid[0]), ""
+        return float(grid[0]), None
     x0, x1, y0, y1 = grid[k - 1], grid[k], mono[k - 1], mono[k]
-    return float(x0 + (target - y0) * (x1 - x0) / (y1 - y0)) if y1 > y0 else float(x1), ""
+    return float(x0 + (target - y0) * (x1 - x0) / (y1 - y0)) if y1 > y0 else float(x1), None
 
 
-def _text(outcome, mde, power, shape_en, shape_id, diag) -> Bilingual:
+def _text(outcome, mde, power, shape, diag) -> l10n.Bilingual:
     if not np.isfinite(mde):
-        return Bilingual(
-            id=f"Dengan {shape_id}, daya uji {power:.0%} tidak tercapai: {diag}.",
-            en=f"With {shape_en}, {power:.0%} power is not reached: {diag}.",
+        return dg.message(
+            "estimators_core.power_not_reached", shape=shape, power=power, reason=diag
         )
-    return Bilingual(
-        id=f"Dengan {shape_id}, perubahan {outcome} sebesar {mde:.2f} poin terdeteksi "
-        f"{power:.0%} dari waktu; efek yang lebih kecil kemungkinan besar tidak akan terlihat.",
-        en=f"With {shape_en}, a change in {outcome} of {mde:.2f} points is detectable "
-        f"{power:.0%} of the time; smaller effects will likely go unseen.",
+    return dg.message(
+        "estimators_core.power_text", shape=shape, outcome=outcome, mde=mde, power=power
     )
 
 
@@ -304,10 +317,14 @@ def _simulate_panel(design, data, outcome, n_sims, rng, kw):
     else:
         _need(kw, ["unit", "time", "group", "post"], design)
         unit, time = kw.pop("unit"), kw.pop("time")
-    for c in [outcome, unit, time]:
-        if c not in data.columns:
-            raise DataValidationError([Problem(f"column '{c}' is missing from the data", column=c)])
-    df = data.reset_index(drop=True)
+    dg.require_columns(data, {"outcome": outcome, "unit": unit, "time": time})
+    df, _ = dg.drop_missing(
+        data, [outcome, unit, time], what=f"minimum_detectable_effect('{design}')",
+        shape="one row per unit and period", carry=list(data.columns),
+    )  # fmt: skip
+    dg.require_numeric(df, [outcome])
+    dg.require_unique(df, [unit, time])
+    df = df.reset_index(drop=True)
     ucodes, units = pd.factorize(df[unit])
     tcodes, periods = pd.factorize(df[time], sort=True)
     Y = np.full((len(units), len(periods)), np.nan)
@@ -347,22 +364,32 @@ def _simulate_panel(design, data, outcome, n_sims, rng, kw):
     ok = np.isfinite(ests) & np.isfinite(ses) & (ses > 0)
     if ok.sum() < 10:
         raise EstimationError("Fewer than 10 simulated fits produced a standard error.")
-    n_per = len(periods)
-    shape_en = f"{len(units)} units ({n_treated_units} adopting) and {n_per} periods"
-    shape_id = f"{len(units)} unit ({n_treated_units} mengadopsi) dan {n_per} periode"
-    return ests[ok], ses[ok], crits[ok], obs_se, shape_en, shape_id
+    shape = dg.message(
+        "estimators_core.power_shape_panel", units=len(units), treated=n_treated_units,
+        periods=len(periods),
+    )  # fmt: skip
+    return ests[ok], ses[ok], crits[ok], obs_se, shape
 
 
 def _simulate_its(data, outcome, n_sims, rng, kw):
     _need(kw, ["time", "intervention"], "its")
-    from innolab_analysis.estimators.its import interrupted_time_series
+    from innolab_analysis.estimators.its import _as_time, interrupted_time_series, period_index
 
     time = kw["time"]
-    df = data.sort_values(time).reset_index(drop=True)
+    dg.require_columns(data, {"outcome": outcome, "time": time})
+    df, _ = dg.drop_missing(
+        data, [outcome, time], what="minimum_detectable_effect('its')",
+        shape="one row per period", carry=list(data.columns),
+    )  # fmt: skip
+    dg.require_numeric(df, [outcome])
+    dg.require_unique(df, [time])
+    df[time] = _as_time(df[time], time)
+    df = df.sort_values(time).reset_index(drop=True)
     y = df[outcome].to_numpy(dtype=float)
     n = len(y)
-    post = (df[time] >= kw["intervention"]).to_numpy()
-    tpos = np.arange(n, dtype=float)
+    run_its = interrupted_time_series(df, outcome=outcome, **kw)  # checks the design once
+    post = (df[time] >= run_its.interventions[0]).to_numpy()
+    tpos, _ = period_index(df[time])
     X = np.column_stack(
         [np.ones(n), tpos, post, post * (tpos - tpos[post].min() if post.any() else 0)]
     )
@@ -382,6 +409,9 @@ def _simulate_its(data, outcome, n_sims, rng, kw):
         res = run(fitted_null + resid[idx])
         ests[s], ses[s], crits[s] = res.estimate, res.std_error, _crit(res)
     ok = np.isfinite(ests) & np.isfinite(ses) & (ses > 0)
-    shape_en = f"{int((~post).sum())} periods before and {int(post.sum())} after"
-    shape_id = f"{int((~post).sum())} periode sebelum dan {int(post.sum())} sesudah"
-    return ests[ok], ses[ok], crits[ok], obs_se, shape_en, shape_id
+    if ok.sum() < 10:
+        raise EstimationError("Fewer than 10 simulated fits produced a standard error.")
+    shape = dg.message(
+        "estimators_core.power_shape_its", pre=int((~post).sum()), post=int(post.sum())
+    )
+    return ests[ok], ses[ok], crits[ok], obs_se, shape

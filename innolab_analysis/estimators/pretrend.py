@@ -26,7 +26,7 @@ from scipy import optimize, stats
 
 from innolab_analysis import l10n
 from innolab_analysis.errors import EstimationError, ParamsError
-from innolab_analysis.estimators._event_panel import check_level
+from innolab_analysis.estimators._diagnostics import check_level
 from innolab_analysis.estimators._event_result import event_terms_of
 from innolab_analysis.estimators._result import Diagnostic, EffectResult
 
@@ -133,8 +133,8 @@ def pretrend_power(
     >>> round(pp.pass_probability, 3)
     0.2
     """
-    check_level(power)
-    check_level(1 - alpha)
+    check_level(power, name="power", typical=0.8)
+    check_level(alpha, name="alpha", typical=0.05)
     e, beta, V, source = event_terms_of(result, estimator=estimator)
     order = np.argsort(e)
     e, beta, V = e[order], beta[order], V[np.ix_(order, order)]

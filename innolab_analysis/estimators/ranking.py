@@ -32,8 +32,10 @@ import pandas as pd
 
 from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, ParamsError
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._figures import legend_below
 from innolab_analysis.estimators._meta_core import prepare_effects
-from innolab_analysis.estimators.pooling import _check_level, legend_below, table_html, wrap_label
+from innolab_analysis.estimators.pooling import table_html, wrap_label
 from innolab_analysis.options import Language
 
 __all__ = ["RANK_COLUMNS", "RankSets", "rank_confidence_sets"]
@@ -416,7 +418,7 @@ def rank_confidence_sets(
     >>> sets.among_top(2)
     ['A', 'B']
     """
-    _check_level(level)
+    check_level(level)
     if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 100:
         raise ParamsError(f"n_draws must be an integer of at least 100, got {n_draws!r}")
     rows, name = prepare_effects(

@@ -23,16 +23,11 @@ import pandas as pd
 
 from innolab_analysis import l10n
 from innolab_analysis.errors import check_option
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._figures import legend_below
 from innolab_analysis.estimators._meta_core import fit_meta, prepare_effects
 from innolab_analysis.estimators._result import Diagnostic
-from innolab_analysis.estimators.pooling import (
-    PooledEffect,
-    _check_level,
-    _result,
-    legend_below,
-    table_html,
-    wrap_label,
-)
+from innolab_analysis.estimators.pooling import PooledEffect, _result, table_html, wrap_label
 from innolab_analysis.options import Language, PoolMethod
 
 __all__ = ["SHRINKAGE_COLUMNS", "Shrinkage", "shrink_effects"]
@@ -64,7 +59,7 @@ class Shrinkage:
         The pool that sets the mean and τ².
     outcome : str
     level : float
-    text : Bilingual
+    text : l10n.Bilingual
         How far the numbers moved, in plain language.
     diagnostics : tuple of Diagnostic
     """
@@ -181,7 +176,7 @@ def shrink_effects(
     [0.05, 0.92, 0.11, 0.25]
     """
     check_option("method", method, PoolMethod)
-    _check_level(level)
+    check_level(level)
     rows, name = prepare_effects(
         effects, estimate=estimate, std_error=std_error, label=label, outcome=outcome
     )

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import (
     DataValidationError,
     EstimationError,
@@ -49,13 +50,9 @@ from innolab_analysis.errors import (
     Problem,
     check_option,
 )
+from innolab_analysis.estimators import _diagnostics as dg
 from innolab_analysis.estimators import _staggered_core as core
-from innolab_analysis.estimators._result import (
-    Bilingual,
-    Diagnostic,
-    EffectResult,
-    normal_inference,
-)
+from innolab_analysis.estimators._result import Diagnostic, EffectResult, normal_inference
 from innolab_analysis.options import AggregationKind, BasePeriod, ControlGroup, StaggeredMethod
 from innolab_analysis.options import StaggeredBootWeights as BootWeights
 
@@ -92,7 +89,7 @@ class PretrendTest:
     p_value : float
     level : float
         The test rejects when ``p_value < 1 - level``.
-    text : Bilingual
+    text : l10n.Bilingual
         Plain-language reading.
     """
 
@@ -100,7 +97,7 @@ class PretrendTest:
     df: int
     p_value: float
     level: float
-    text: Bilingual
+    text: l10n.Bilingual
 
     @property
     def rejects(self) -> bool:
@@ -195,53 +192,69 @@ class StaggeredAggregate(EffectResult):
     vcov: pd.DataFrame | None = None
 
     def _draw(self, ax, language: str) -> None:
-        from innolab_analysis._plotting import PALETTE, coef_plot
+        from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import coef_plot, label, legend_below
 
         t = self.terms
-        if self.kind == "dynamic":
-            e = t["event_time"].to_numpy()
-            est = t["estimate"].to_numpy()
-            post = e >= 0
-            if "cband_lower" in t:
-                ax.fill_between(
-                    e,
-                    t["cband_lower"],
-                    t["cband_upper"],
-                    color=PALETTE["band"],
-                    alpha=0.5,
-                    step=None,
-                    label="uniform band" if language == "en" else "pita simultan",
-                )
-            for mask, colour, lab_en, lab_id in (
-                (~post, PALETTE["control"], "before", "sebelum"),
-                (post, PALETTE["treated"], "after", "sesudah"),
-            ):
-                if mask.any():
-                    ax.errorbar(
-                        e[mask],
-                        est[mask],
-                        yerr=[
-                            est[mask] - t["ci_lower"].to_numpy()[mask],
-                            t["ci_upper"].to_numpy()[mask] - est[mask],
-                        ],
-                        fmt="o",
-                        color=colour,
-                        capsize=3,
-                        label=lab_en if language == "en" else lab_id,
-                    )
-            ax.axhline(0, color="black", lw=0.8)
-            ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
-            ax.set_xlabel("periods since adoption" if language == "en" else "periode sejak adopsi")
-            ax.set_ylabel(f"ATT ({self.outcome})")
-            ax.set_title(
-                "Event study (Callaway & Sant'Anna)"
-                if language == "en"
-                else "Studi peristiwa (Callaway & Sant'Anna)"
-            )
-            ax.legend(loc="best", fontsize="small")
-        else:
-            coef_plot(t, ax=ax)
-            ax.set_xlabel(f"ATT ({self.outcome})")
+        if self.kind != "dynamic":
+            coef_plot(
+                t, ax, labels=[_term_label(self, i, language) for i in range(len(t))],
+                language=language, level=self.level, colour=PALETTE["treated"],
+            )  # fmt: skip
+            ax.set_xlabel(label(f"{_T}.axis_effect", language, outcome=self.outcome))
+            return
+        e = t["event_time"].to_numpy()
+        est = t["estimate"].to_numpy()
+        post = e >= 0
+        if "cband_lower" in t:
+            ax.fill_between(
+                e, t["cband_lower"], t["cband_upper"], color=PALETTE["band"], alpha=0.5,
+                label=label(f"{_T}.uniform_band", language, level=self.level),
+            )  # fmt: skip
+        for mask, colour, key in (
+            (~post, PALETTE["control"], "before_adoption"),
+            (post, PALETTE["treated"], "after_adoption"),
+        ):
+            if mask.any():
+                ax.errorbar(
+                    e[mask], est[mask],
+                    yerr=[
+                        est[mask] - t["ci_lower"].to_numpy()[mask],
+                        t["ci_upper"].to_numpy()[mask] - est[mask],
+                    ],
+                    fmt="o", color=colour, capsize=3,
+                    label=label(f"{_T}.{key}", language, level=self.level),
+                )  # fmt: skip
+        ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+        ax.axvline(
+            -0.5, color="grey", lw=0.8, ls="--", label=label(f"{_T}.adoption_line", language)
+        )
+        ax.set_xlabel(label(f"{_T}.axis_event_time", language))
+        ax.set_ylabel(label(f"{_T}.axis_effect", language, outcome=mpl_text(self.outcome)))
+        ax.set_title(label(f"{_T}.title_dynamic", language))
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        localise_axis(ax, language, axis="x", decimals=0)
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax)
+
+
+_T = "estimators_staggered"
+"""Catalog domain of this module's texts."""
+
+
+def _term_label(agg: StaggeredAggregate, i: int, language: str) -> str:
+    """Display label of term ``i`` of an aggregation: the cohort or period as given, or the overall effect."""
+    t = agg.terms
+    if agg.kind == "group":
+        value = dg.period_text(t["cohort"].iloc[i])
+        return l10n.tr(f"{_T}.cohort_marker", language, markdown=False, cohort=value)
+    if agg.kind == "calendar":
+        value = dg.period_text(t["time"].iloc[i])
+        return l10n.tr(f"{_T}.period_marker", language, markdown=False, period=value)
+    return l10n.tr(f"{_T}.overall_term", language, markdown=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,6 +326,8 @@ class StaggeredDiDResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below
 
         t = self.att_gt
         cohorts = sorted(t["cohort"].unique())
@@ -327,28 +342,46 @@ class StaggeredDiDResult(EffectResult):
                     continue
                 x = s["time_index"].to_numpy() + offsets[j]
                 ax.errorbar(
-                    x,
-                    s["att"],
-                    yerr=[s["att"] - s["ci_lower"], s["ci_upper"] - s["att"]],
-                    fmt=markers[j % len(markers)],
-                    color=colour,
-                    capsize=2,
-                    ms=5,
-                    label=f"{'cohort' if language == 'en' else 'kohort'} {_label(self._fit, g)}"
-                    if post
-                    else None,
-                )
-        ax.axhline(0, color="black", lw=0.8)
+                    x, s["att"], yerr=[s["att"] - s["ci_lower"], s["ci_upper"] - s["att"]],
+                    fmt=markers[j % len(markers)], color=colour, capsize=2, ms=5,
+                )  # fmt: skip
+            ax.plot(
+                [], [], markers[j % len(markers)], color="0.3", ls="none",
+                label=label(f"{_T}.cohort_marker", language, cohort=dg.period_text(g)),
+            )  # fmt: skip
+        for colour, key in (
+            (PALETTE["control"], "before_adoption"),
+            (PALETTE["treated"], "after_adoption"),
+        ):
+            ax.plot(
+                [],
+                [],
+                "s",
+                color=colour,
+                ls="none",
+                label=label(f"{_T}.{key}", language, level=self.level),
+            )
+        ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
         ticks = sorted(t["time_index"].unique())
         ax.set_xticks(ticks)
-        ax.set_xticklabels([str(_label(self._fit, self._fit.periods[i])) for i in ticks])
-        ax.set_xlabel(
-            "period (blue: before adoption, red: after)"
-            if language == "en"
-            else "periode (biru: sebelum adopsi, merah: sesudah)"
+        renderer = l10n.Renderer(language, markdown=False)
+        ax.set_xticklabels(
+            [
+                mpl_text(
+                    renderer.format_field(
+                        dg.period_text(_label(self._fit, self._fit.periods[i])), ""
+                    )
+                )
+                for i in ticks
+            ]
         )
-        ax.set_ylabel(f"ATT(g,t) ({self.outcome})")
-        ax.legend(loc="best", fontsize="small")
+        if len(ticks) > 6:
+            ax.tick_params(axis="x", labelrotation=30)
+        ax.set_xlabel(label("estimators_core.axis_period", language))
+        ax.set_ylabel(label(f"{_T}.axis_effect", language, outcome=mpl_text(self.outcome)))
+        ax.set_title(label(f"{_T}.title_cells", language))
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax, ncol=3)
 
 
 def _label(fit: _Fit | None, value):
@@ -429,6 +462,12 @@ def _prepare(
             ],
             title=f"{len(missing)} column(s) missing for staggered_did",
         )
+    dg.require_rows(
+        data,
+        [outcome, unit, time, cohort],
+        what="staggered_did",
+        shape="one row per unit and period" if panel else "one row per respondent",
+    )
     problems: list[Problem] = []
     for c in [outcome, *(covariates or [])]:
         if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]):
@@ -475,12 +514,7 @@ def _prepare(
             Diagnostic(
                 "dates_mapped",
                 "info",
-                Bilingual(
-                    id=f"Tanggal pada '{time}' dipetakan ke indeks periode berurutan 1..{len(uniq)}; "
-                    "tanggal adopsi dipetakan ke periode pertama pada atau sesudah tanggal itu.",
-                    en=f"Dates in '{time}' were mapped to consecutive period indices 1..{len(uniq)}; "
-                    "adoption dates map to the first period on or after them.",
-                ),
+                dg.message(f"{_T}.dates_mapped", count=len(uniq)),
             )
         )
     else:
@@ -495,8 +529,17 @@ def _prepare(
             "least two periods."
         )
 
-    # --- outcome
+    # --- outcome (and covariates): a missing or infinite value leaves the row out
     y_all = data[outcome].to_numpy(dtype=float, na_value=np.nan)
+    x_all = data[list(covariates)].to_numpy(dtype=float, na_value=np.nan) if covariates else None
+    missing = np.isnan(y_all) | (np.isnan(x_all).any(axis=1) if covariates else False)
+    infinite = ~missing & (np.isinf(y_all) | (np.isinf(x_all).any(axis=1) if covariates else False))
+    unusable = missing | infinite
+    if unusable.any():
+        y_all = np.where(unusable, np.nan, y_all)
+        if covariates:
+            x_all = np.where(unusable[:, None], np.nan, x_all)
+        diags.append(dg.rows_dropped(int(missing.sum()), int(infinite.sum()), len(data)))
     finite = y_all[np.isfinite(y_all)]
     if finite.size == 0 or np.ptp(finite) == 0:
         raise DataValidationError(
@@ -590,43 +633,28 @@ def _prepare(
             Diagnostic(
                 "cohort_after_panel",
                 "info",
-                Bilingual(
-                    id=f"{int(late.sum())} unit diadopsi sesudah periode terakhir ({_fmtp(tT, time_labels)}) "
-                    "dan diperlakukan sebagai tidak pernah diberi perlakuan (seperti R did).",
-                    en=f"{int(late.sum())} unit(s) adopt after the last period ({_fmtp(tT, time_labels)}) "
-                    "and are treated as never treated (as R did does).",
+                dg.message(
+                    f"{_T}.cohort_after_panel",
+                    count=int(late.sum()),
+                    last=dg.period_text(_fmtp(tT, time_labels)),
                 ),
             )
         )
         G_unit = np.where(late, 0.0, G_unit)
     before = (G_unit != 0) & (G_unit < t0)
     first = (G_unit != 0) & (G_unit >= t0) & (G_unit <= t0 + anticipation)
-    for mask, code, id_txt, en_txt in (
-        (
-            before,
-            "treated_before_panel",
-            "diadopsi sebelum panel dimulai",
-            "were treated before the panel starts",
-        ),
-        (
-            first,
-            "cohort_without_pre_period",
-            "tidak memiliki periode sebelum adopsi (diadopsi pada periode pertama)",
-            "have no pre-treatment period (treated in the first period)",
-        ),
+    for mask, code, key in (
+        (before, "treated_before_panel", "treated_before_panel"),
+        (first, "cohort_without_pre_period", "treated_in_first_period"),
     ):
         if mask.any():
-            gs = sorted({_fmtp(g, time_labels) for g in G_unit[mask]})
+            gs = [dg.period_text(_fmtp(g, time_labels)) for g in np.unique(G_unit[mask])]
+            cohorts = l10n.Bilingual.build(lambda lang, gs=gs: l10n.join(gs, lang))
             diags.append(
                 Diagnostic(
                     code,
                     "warning",
-                    Bilingual(
-                        id=f"{int(mask.sum())} unit (kohort {', '.join(map(str, gs))}) {id_txt}; unit "
-                        "tersebut dikeluarkan karena tidak ada pembanding sebelum adopsi.",
-                        en=f"{int(mask.sum())} unit(s) (cohort {', '.join(map(str, gs))}) {en_txt}; they "
-                        "are dropped because there is no before-adoption comparison.",
-                    ),
+                    dg.message(f"{_T}.{key}", count=int(mask.sum()), cohorts=cohorts),
                 )
             )
     keep_unit = ~(before | first)
@@ -643,7 +671,7 @@ def _prepare(
         X = None
         if covariates:
             X = np.full((len(tlist), n, len(covariates)), np.nan)
-            xv = data[list(covariates)].to_numpy(dtype=float, na_value=np.nan)[row_keep]
+            xv = x_all[row_keep]
             X[tidx_row[row_keep], uc] = xv
         cl = cl_unit[keep_unit]
         codes, n_cl = _recode(cl) if cluster is not None else (None, n)
@@ -653,12 +681,7 @@ def _prepare(
                 Diagnostic(
                     "unbalanced_panel",
                     "info",
-                    Bilingual(
-                        id=f"Panel tidak seimbang: {Y.size - n_obs} pasangan unit-periode tidak ada. Setiap "
-                        "ATT(g,t) memakai unit yang teramati pada periode t dan periode dasarnya.",
-                        en=f"Unbalanced panel: {Y.size - n_obs} unit-period cells are missing. Each ATT(g,t) "
-                        "uses the units observed in both period t and its base period.",
-                    ),
+                    dg.message(f"{_T}.unbalanced_panel", count=Y.size - n_obs),
                 )
             )
         return _Prepared(
@@ -793,8 +816,7 @@ def staggered_did(
         raise ParamsError(f"anticipation must be a non-negative integer, got {anticipation!r}")
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 0):
         raise ParamsError(f"n_boot must be a non-negative integer, got {n_boot!r}")
-    if not (0 < level < 1):
-        raise ParamsError(f"level must be between 0 and 1, got {level!r}")
+    dg.check_level(level)
     if covariates is not None and isinstance(covariates, str):
         covariates = [covariates]
     if not panel and covariates:
@@ -857,19 +879,19 @@ def staggered_did(
     labels = prep.time_labels
     if (~ok).any():
         bad = [
-            f"({_fmtp(plan.cells[k].g, labels)}, {_fmtp(prep.tlist[plan.cells[k].cur], labels)})"
+            dg.message(
+                f"{_T}.cell",
+                cohort=dg.period_text(_fmtp(plan.cells[k].g, labels)),
+                period=dg.period_text(_fmtp(prep.tlist[plan.cells[k].cur], labels)),
+            )
             for k in np.flatnonzero(~ok)
         ]
+        shown = l10n.Bilingual.build(lambda lang: l10n.Safe("; ".join(b[lang] for b in bad[:8])))
         diags.append(
             Diagnostic(
                 "cells_not_estimable",
                 "warning",
-                Bilingual(
-                    id=f"{len(bad)} sel ATT(g,t) tidak dapat diestimasi (tidak ada unit perlakuan atau "
-                    f"pembanding yang teramati): {', '.join(bad[:8])}.",
-                    en=f"{len(bad)} ATT(g,t) cell(s) could not be estimated (no observed treated or "
-                    f"control units): {', '.join(bad[:8])}.",
-                ),
+                dg.message(f"{_T}.cells_not_estimable", count=len(bad), cells=shown),
             )
         )
     cells = [c for c, o in zip(plan.cells, ok) if o]
@@ -929,46 +951,26 @@ def staggered_did(
                 Diagnostic(
                     "cohort_without_pre_period",
                     "warning",
-                    Bilingual(
-                        id=f"Kohort {_fmtp(g, labels)} tidak memiliki periode sebelum adopsi (setelah "
-                        "antisipasi) dan dikeluarkan.",
-                        en=f"Cohort {_fmtp(g, labels)} has no pre-treatment period (after anticipation) "
-                        "and is dropped.",
+                    dg.message(
+                        f"{_T}.cohort_without_pre_period", cohort=dg.period_text(_fmtp(g, labels))
                     ),
                 )
             )
-    if prep.n_clusters < FEW_CLUSTERS:
-        diags.append(
-            Diagnostic(
-                "few_clusters",
-                "warning",
-                Bilingual(
-                    id=f"Hanya {prep.n_clusters} klaster ({cluster_name}); galat baku berbasis fungsi "
-                    "pengaruh bisa terlalu kecil. Gunakan n_boot > 0 dan baca hasil dengan hati-hati.",
-                    en=f"Only {prep.n_clusters} clusters ({cluster_name}); influence-function standard "
-                    "errors can be too small. Use n_boot > 0 and read the result with care.",
-                ),
-            )
-        )
-    small = [(g, int((G == g).sum())) for g in glist if 0 < (G == g).sum() < FEW_UNITS]
-    if has_never and (G == 0).sum() < FEW_UNITS:
-        small.append((0.0, int((G == 0).sum())))
-    if small:
-        txt = ", ".join(
-            (f"{_fmtp(g, labels)}: {k}" if g != 0 else f"never treated: {k}") for g, k in small
-        )
-        diags.append(
-            Diagnostic(
-                "small_groups",
-                "warning",
-                Bilingual(
-                    id=f"Kelompok dengan kurang dari {FEW_UNITS} unit ({txt.replace('never treated', 'tidak pernah')}); "
-                    "estimasi untuk kelompok ini sangat bergantung pada sedikit unit.",
-                    en=f"Groups with fewer than {FEW_UNITS} units ({txt}); their estimates rest on very "
-                    "few units.",
-                ),
-            )
-        )
+    diags += [
+        d
+        for d in [
+            dg.few_clusters(
+                prep.n_clusters, of_units=cluster is None, threshold=FEW_CLUSTERS,
+                remedy="bootstrap",
+            ),
+            dg.small_groups(
+                {_fmtp(g, labels): int((G == g).sum()) for g in glist},
+                threshold=FEW_UNITS,
+                never=int((G == 0).sum()) if has_never else None,
+            ),
+        ]
+        if d
+    ]  # fmt: skip
 
     pretrend = _pretrend(fit, att, inf, np.array([not c.post for c in cells]), level, diags)
     if pretrend is not None and pretrend.rejects:
@@ -985,7 +987,7 @@ def staggered_did(
         n_obs=prep.n_obs,
         se_type=_se_words(fit, cluster_name),
         terms=pd.DataFrame(),
-        text=Bilingual(id="", en=""),
+        text=l10n.Bilingual(id="", en=""),
         diagnostics=tuple(diags),
         level=level,
         title="Staggered DiD (Callaway & Sant'Anna)",
@@ -1041,7 +1043,12 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
     try:
         chol = linalg.cho_factor(V, lower=True, check_finite=False)
         d = np.diag(chol[0]) ** 2
-        singular = bool(d.min() <= d.max() * np.finfo(float).eps * len(d))
+        # singular: relative to the largest variance, or a standard error that is numerically
+        # zero beside the effects themselves (|t| above 1e8 only comes from round-off)
+        scale = max(float(np.abs(a).max()), float(np.sqrt(d.max())))
+        singular = bool(d.min() <= d.max() * np.finfo(float).eps * len(d)) or bool(
+            np.sqrt(d.min()) <= 1e-8 * scale
+        )
     except linalg.LinAlgError:
         singular = True
     if singular:
@@ -1049,12 +1056,7 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
             Diagnostic(
                 "pretrend_singular",
                 "info",
-                Bilingual(
-                    id="Uji tren sebelum adopsi tidak dihitung: matriks kovarians ATT pra-periode singular "
-                    "(terlalu sedikit klaster dibanding jumlah sel).",
-                    en="Pre-trend test not computed: the covariance of the pre-period ATTs is singular "
-                    "(too few clusters for the number of cells).",
-                ),
+                dg.message(f"{_T}.pretrend_singular"),
             )
         )
         return None
@@ -1062,50 +1064,20 @@ def _pretrend(fit, att, inf, pre, level, diags) -> PretrendTest | None:
     df = int(pre.sum())
     p = float(stats.chi2.sf(W, df))
     alpha = 1 - level
-    if p < alpha:
-        txt = Bilingual(
-            id=f"Uji tren paralel sebelum adopsi MENOLAK (chi² = {W:.2f}, df = {df}, p = {p:.3f}): "
-            "kelompok sudah berbeda arah sebelum inovasi, jadi efek yang diestimasi bisa bias.",
-            en=f"The pre-trend test REJECTS parallel trends (chi² = {W:.2f}, df = {df}, "
-            f"p = {p:.3f}): groups were already diverging before adoption, so the estimated "
-            "effect may be biased.",
-        )
-    else:
-        txt = Bilingual(
-            id=f"Uji tren paralel sebelum adopsi tidak menolak (chi² = {W:.2f}, df = {df}, "
-            f"p = {p:.3f}): tidak ada bukti kelompok berbeda arah sebelum adopsi (ini bukan "
-            "bukti bahwa trennya sama).",
-            en=f"The pre-trend test does not reject (chi² = {W:.2f}, df = {df}, p = {p:.3f}): no "
-            "evidence that groups diverged before adoption (which is not proof that they did "
-            "not).",
-        )
+    key = "pretrend_rejects" if p < alpha else "pretrend_not_rejected"
+    txt = dg.message(f"{_T}.{key}", statistic=W, df=df, p=p)
     return PretrendTest(statistic=W, df=df, p_value=p, level=level, text=txt)
 
 
-def _main_text(simple, att_gt, outcome, level, pretrend, n, panel) -> Bilingual:
-    pct = int(round(level * 100))
+def _main_text(simple, att_gt, outcome, level, pretrend, n, panel) -> l10n.Bilingual:
     sig = simple.p_value < 1 - level
-    n_coh = att_gt["cohort"].nunique()
-    unit_en = "units" if panel else "observations"
-    unit_id = "unit" if panel else "observasi"
-    en = (
-        f"Averaged over all adopting cohorts and post-adoption periods, adoption changed "
-        f"{outcome} by {simple.estimate:.3f} (SE {simple.std_error:.3f}; {pct}% CI "
-        f"{simple.ci_lower:.3f} to {simple.ci_upper:.3f}), from {n_coh} cohort(s) and {n} "
-        f"{unit_en}. "
-        + ("The interval excludes zero." if sig else "The interval includes zero: no clear effect.")
-    )
-    id_ = (
-        f"Dirata-ratakan atas semua kohort adopsi dan periode sesudah adopsi, adopsi mengubah "
-        f"{outcome} sebesar {simple.estimate:.3f} (galat baku {simple.std_error:.3f}; selang "
-        f"kepercayaan {pct}% {simple.ci_lower:.3f} s.d. {simple.ci_upper:.3f}), dari {n_coh} kohort "
-        f"dan {n} {unit_id}. "
-        + ("Selang tidak memuat nol." if sig else "Selang memuat nol: tidak ada efek yang jelas.")
-    )
-    if pretrend is not None:
-        en += " " + pretrend.text.en
-        id_ += " " + pretrend.text.id
-    return Bilingual(id=id_, en=en)
+    head = dg.message(
+        f"{_T}.main_text" if panel else f"{_T}.main_text_rcs",
+        outcome=outcome, estimate=simple.estimate, se=simple.std_error, level=level,
+        lower=simple.ci_lower, upper=simple.ci_upper, cohorts=att_gt["cohort"].nunique(), count=n,
+    )  # fmt: skip
+    reading = dg.message(f"{_T}.interval_excludes_zero" if sig else f"{_T}.interval_includes_zero")
+    return dg.sentences(head, reading, pretrend.text if pretrend is not None else None)
 
 
 # ============================================================================ aggregation
@@ -1232,21 +1204,6 @@ def _aggregate(res: StaggeredDiDResult, kind: str, *, min_e=None, max_e=None, ba
             terms["cband_lower"] = inf_t["cband_lower"]
             terms["cband_upper"] = inf_t["cband_upper"]
             crit = float(inf_t["_crit"][0])
-    headline = {
-        "simple": (
-            "average effect over all post-adoption cells",
-            "rata-rata efek seluruh sel sesudah adopsi",
-        ),
-        "group": (
-            "average of cohort effects (cohort-size weighted)",
-            "rata-rata efek per kohort (bobot ukuran kohort)",
-        ),
-        "dynamic": (
-            "average effect over event times e ≥ 0",
-            "rata-rata efek pada waktu peristiwa e ≥ 0",
-        ),
-        "calendar": ("average of per-period effects", "rata-rata efek per periode"),
-    }[kind]
     est0 = overall[0]
     se0 = float(o_inf["std_error"][0])
     lo, hi, p = (
@@ -1254,12 +1211,10 @@ def _aggregate(res: StaggeredDiDResult, kind: str, *, min_e=None, max_e=None, ba
         if fit.n_boot == 0
         else (float(o_inf["ci_lower"][0]), float(o_inf["ci_upper"][0]), float(o_inf["p_value"][0]))
     )
-    pct = int(round(fit.level * 100))
-    text = Bilingual(
-        en=f"{headline[0].capitalize()}: {est0:.3f} (SE {se0:.3f}; {pct}% CI {lo:.3f} to {hi:.3f}).",
-        id=f"{headline[1].capitalize()}: {est0:.3f} (galat baku {se0:.3f}; selang {pct}% "
-        f"{lo:.3f} s.d. {hi:.3f}).",
-    )
+    text = dg.message(
+        f"{_T}.aggregate_text", what=dg.message(f"{_T}.aggregate_{kind}"), estimate=est0, se=se0,
+        level=fit.level, lower=lo, upper=hi,
+    )  # fmt: skip
     return StaggeredAggregate(
         method=f"staggered_did_{kind}",
         outcome=res.outcome,

@@ -39,7 +39,8 @@ from scipy import stats
 from innolab_analysis import l10n
 from innolab_analysis.errors import EstimationError, check_option
 from innolab_analysis.estimators._cohort_fe import cohort_period_effects
-from innolab_analysis.estimators._event_panel import check_level, prepare_event_panel
+from innolab_analysis.estimators._diagnostics import check_level
+from innolab_analysis.estimators._event_panel import prepare_event_panel
 from innolab_analysis.estimators._event_result import (
     EventTimeResult,
     event_diagnostics,
@@ -275,15 +276,15 @@ def sun_abraham(
     )
     terms = pd.concat([head, event.drop(columns="event_time")], ignore_index=True)
 
-    sizes = {str(panel.label(g)): int((G == g).sum()) for g in treated_cohorts}
-    sizes[l10n.tr("estimators_event.control_units", "en", markdown=False)] = int(control.sum())
+    sizes = {panel.label(g): int((G == g).sum()) for g in treated_cohorts}
     t_cell = np.array([c[5] for c in cells])
     ctrl_by_e = {int(e): int(ctrl.n_at[t_cell[e_cell == e]].min()) for e in etimes}
     diags += event_diagnostics(
         n_clusters=Gc,
-        cluster_name=panel.cluster_name,
+        of_units=cluster is None,
         n_pre=int((etimes < 0).sum()) + 1,
         cohort_sizes=sizes,
+        controls=int(control.sum()),
         control_by_event=ctrl_by_e,
     )
     se_type = (

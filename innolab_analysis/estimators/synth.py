@@ -44,8 +44,10 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, EstimationError, ParamsError, Problem
-from innolab_analysis.estimators._result import Bilingual, Diagnostic, EffectResult
+from innolab_analysis.estimators import _diagnostics as dg
+from innolab_analysis.estimators._result import Diagnostic, EffectResult
 from innolab_analysis.estimators._synth_fit import fit_weights
 from innolab_analysis.options import (
     ConformalPermutation,
@@ -297,55 +299,58 @@ class SyntheticControlResult(EffectResult):
         _draw_paths(self, ax, language)
 
 
-_LABELS = {
-    "synthetic": {"en": "synthetic {u}", "id": "{u} sintetis"},
-    "gap": {"en": "gap (treated − synthetic)", "id": "selisih (diberi perlakuan − sintetis)"},
-    "intervention": {"en": "intervention", "id": "intervensi"},
-    "placebo": {"en": "placebo units", "id": "unit plasebo"},
-}
+_S = "estimators_synth"
+"""Catalog domain of this module's texts."""
 
 
-def _vline(res: SyntheticControlResult, ax, language: str) -> None:
+def _finish(res: SyntheticControlResult, ax, language: str, title: str) -> None:
+    """Intervention line, localised ticks, title and the legend below the axes."""
+    from innolab_analysis.display import localise_axis, mpl_text
+    from innolab_analysis.estimators._figures import label, legend_below, time_axis
+
     ax.axvline(
-        res.intervention,
-        color="black",
-        ls="--",
-        lw=0.8,
-        label=_LABELS["intervention"][language],
-    )
+        res.intervention, color="black", ls="--", lw=0.8,
+        label=label(f"{_S}.intervention", language),
+    )  # fmt: skip
+    ax.set_title(label(f"{_S}.{title}", language, unit=mpl_text(res.treated_unit)))
+    time_axis(ax, language, res.treated.index)
+    localise_axis(ax, language, decimals=2)
+    legend_below(ax)
 
 
 def _draw_paths(res: SyntheticControlResult, ax, language: str) -> None:
     from innolab_analysis._plotting import PALETTE
+    from innolab_analysis.display import mpl_text
+    from innolab_analysis.estimators._figures import label
 
-    u = str(res.treated_unit)
+    u = mpl_text(res.treated_unit)
     ax.plot(res.treated.index, res.treated.to_numpy(), color=PALETTE["treated"], label=u)
     ax.plot(
-        res.synthetic.index,
-        res.synthetic.to_numpy(),
-        color=PALETTE["counterfactual"],
-        ls="--",
-        label=_LABELS["synthetic"][language].format(u=u),
-    )
-    _vline(res, ax, language)
-    ax.set_ylabel(res.outcome)
-    ax.legend(loc="best", frameon=False)
+        res.synthetic.index, res.synthetic.to_numpy(), color=PALETTE["counterfactual"], ls="--",
+        label=label(f"{_S}.synthetic", language, unit=u),
+    )  # fmt: skip
+    ax.set_ylabel(mpl_text(res.outcome))
+    _finish(res, ax, language, "title_paths")
 
 
 def _draw_gap(res: SyntheticControlResult, ax, language: str) -> None:
     from innolab_analysis._plotting import PALETTE
+    from innolab_analysis.display import mpl_text
+    from innolab_analysis.estimators._figures import label
 
     ax.plot(
-        res.gap.index, res.gap.to_numpy(), color=PALETTE["treated"], label=str(res.treated_unit)
-    )
-    ax.axhline(0, color="black", lw=0.8)
-    _vline(res, ax, language)
-    ax.set_ylabel(_LABELS["gap"][language])
-    ax.legend(loc="best", frameon=False)
+        res.gap.index, res.gap.to_numpy(), color=PALETTE["treated"],
+        label=mpl_text(res.treated_unit),
+    )  # fmt: skip
+    ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+    ax.set_ylabel(label(f"{_S}.gap_axis", language))
+    _finish(res, ax, language, "title_gap")
 
 
 def _draw_placebo(res: SyntheticControlResult, ax, language: str) -> None:
     from innolab_analysis._plotting import PALETTE
+    from innolab_analysis.display import mpl_text
+    from innolab_analysis.estimators._figures import label
 
     included = res.placebo.index[res.placebo["included"].to_numpy(bool)]
     first = True
@@ -353,24 +358,17 @@ def _draw_placebo(res: SyntheticControlResult, ax, language: str) -> None:
         if u == res.treated_unit or u not in included:
             continue
         ax.plot(
-            res.placebo_gaps.index,
-            res.placebo_gaps[u].to_numpy(),
-            color="0.75",
-            lw=0.8,
-            label=_LABELS["placebo"][language] if first else None,
-        )
+            res.placebo_gaps.index, res.placebo_gaps[u].to_numpy(), color="0.75", lw=0.8,
+            label=label(f"{_S}.placebo_units", language) if first else None,
+        )  # fmt: skip
         first = False
     ax.plot(
-        res.gap.index,
-        res.gap.to_numpy(),
-        color=PALETTE["treated"],
-        lw=2,
-        label=str(res.treated_unit),
-    )
-    ax.axhline(0, color="black", lw=0.8)
-    _vline(res, ax, language)
-    ax.set_ylabel(_LABELS["gap"][language])
-    ax.legend(loc="best", frameon=False)
+        res.gap.index, res.gap.to_numpy(), color=PALETTE["treated"], lw=2,
+        label=mpl_text(res.treated_unit),
+    )  # fmt: skip
+    ax.axhline(0, color="black", lw=0.8, label=label("estimators_core.no_effect", language))
+    ax.set_ylabel(label(f"{_S}.gap_axis", language))
+    _finish(res, ax, language, "title_placebo")
 
 
 _DRAW = {"paths": _draw_paths, "gap": _draw_gap, "placebo": _draw_placebo}
@@ -412,7 +410,13 @@ def _validate(
             "predictors": sorted({p.column for p in predictors or []}) or None,
         },
     )
+    dg.require_rows(
+        data, [outcome, unit, time], what="synthetic_control", shape="one row per unit and period"
+    )
     require_numeric(data, [outcome])
+    dg.require_finite(
+        data, [unit, time], what="synthetic_control", need="a unit and a period in every row"
+    )
     require_unique(data, [unit, time])
 
     problems: list[Problem] = []
@@ -473,10 +477,12 @@ def _validate(
 def _missing_problems(Y: pd.DataFrame, units: Sequence, what: str) -> list[Problem]:
     problems = []
     for u in units:
-        gaps = Y.index[Y[u].isna().to_numpy()]
+        gaps = Y.index[~np.isfinite(Y[u].to_numpy(dtype=float))]
         if len(gaps):
             shown = ", ".join(map(str, list(gaps[:8]))) + (" …" if len(gaps) > 8 else "")
-            problems.append(Problem(f"{what} {u!r} has no outcome value in period(s) {shown}"))
+            problems.append(
+                Problem(f"{what} {u!r} has no finite outcome value in period(s) {shown}")
+            )
     return problems
 
 
@@ -574,7 +580,7 @@ def synthetic_control(
     leave_one_out : bool
         Refit without each donor whose weight exceeds 0.001.
     missing : {"raise", "drop"}
-        Donors with missing outcome values: raise (default) or drop those
+        Donors with missing or infinite outcome values: raise (default) or drop those
         donors (a diagnostic names them). The treated unit may not miss any.
     level : float
         Confidence level of the placebo-inversion interval.
@@ -630,8 +636,7 @@ def synthetic_control(
     check_option("permutation", permutation, ConformalPermutation)
     if missing not in get_args(MissingPolicy):
         raise ParamsError(f"missing must be one of {get_args(MissingPolicy)}, got {missing!r}")
-    if not (0 < level < 1):
-        raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    dg.check_level(level)
     if placebo_mspe_cutoff is not None and not placebo_mspe_cutoff >= 1:
         raise ParamsError(
             "placebo_mspe_cutoff must be None or a number >= 1 (ADH 2010 use 20, 5 or 2), "
@@ -649,7 +654,7 @@ def synthetic_control(
     problems = _missing_problems(Y, [treated_unit], "the treated unit")
     donor_problems = _missing_problems(Y, pool, "donor")
     if donor_problems and missing == "drop":
-        dropped = [u for u in pool if Y[u].isna().any()]
+        dropped = [u for u in pool if not np.isfinite(Y[u].to_numpy(dtype=float)).all()]
         pool = [u for u in pool if u not in dropped]
         diagnostics.append(_dropped_donors(dropped))
     else:
@@ -894,10 +899,7 @@ def _in_time(data, specs, unit, time, panel: _Panel, pre_times, when):
             return None, Diagnostic(
                 "in_time_placebo_skipped",
                 "info",
-                Bilingual(
-                    id=f"Plasebo waktu tidak dijalankan: hanya {t0} periode sebelum intervensi.",
-                    en=f"In-time placebo skipped: only {t0} pre-intervention periods.",
-                ),
+                dg.message(f"{_S}.in_time_placebo_skipped", count=t0),
             )
         k = t0 // 2
     else:
@@ -920,123 +922,58 @@ def _in_time(data, specs, unit, time, panel: _Panel, pre_times, when):
 
 
 # ----------------------------------------------------------------------------- diagnostics
+def _units(units: Sequence) -> l10n.Bilingual:
+    """Unit names from the data, joined in the language (escaped where they enter the text)."""
+    return l10n.Bilingual.build(lambda lang: l10n.join([str(u) for u in units], lang))
+
+
 def _dropped_donors(dropped: list) -> Diagnostic:
     return Diagnostic(
         "donors_dropped_missing",
         "warning",
-        Bilingual(
-            id=f"{len(dropped)} unit donor dibuang karena ada nilai hasil yang hilang: {dropped}.",
-            en=f"{len(dropped)} donor unit(s) dropped because of missing outcome values: {dropped}.",
-        ),
+        dg.message(f"{_S}.donors_dropped", count=len(dropped), units=_units(dropped)),
     )
 
 
 def _interpolation_note(n_donors: int, n_pre: int) -> Diagnostic:
     return Diagnostic(
-        "interpolation",
-        "warning",
-        Bilingual(
-            id=(
-                f"Ada {n_donors} donor untuk hanya {n_pre} periode sebelum intervensi, dan kecocokan "
-                "pra-intervensi nyaris sempurna: kontrol sintetis menginterpolasi derau, bukan "
-                "meniru tren. Uji plasebo menjadi lemah (interval bisa tak terbatas). Kurangi donor, "
-                "pakai prediktor, atau perpanjang periode sebelum intervensi."
-            ),
-            en=(
-                f"There are {n_donors} donors for only {n_pre} pre-intervention periods and the "
-                "pre-period fit is practically perfect: the synthetic control interpolates noise "
-                "rather than reproducing a trend. The placebo test loses power (the interval can be "
-                "unbounded). Use fewer donors, add predictors, or a longer pre-period."
-            ),
-        ),
+        "interpolation", "warning", dg.message(f"{_S}.interpolation", donors=n_donors, count=n_pre)
     )
 
 
 def _no_se_note() -> Diagnostic:
-    return Diagnostic(
-        "no_standard_error",
-        "info",
-        Bilingual(
-            id=(
-                "Kontrol sintetis tidak punya galat baku analitis (std_error kosong). Nilai p dan "
-                "interval berasal dari uji plasebo antar-unit, bukan dari distribusi normal."
-            ),
-            en=(
-                "Synthetic control has no analytic standard error (std_error is NaN). The p-value "
-                "and interval come from the in-space placebo test, not from a normal distribution."
-            ),
-        ),
-    )
+    return Diagnostic("no_standard_error", "info", dg.message(f"{_S}.no_standard_error"))
 
 
 def _placebo_diagnostics(
     n_pl: int, n_donors: int, level: float, ci_lower: float
 ) -> list[Diagnostic]:
-    out = []
     smallest = 1 / (n_pl + 1)
     alpha = 1 - level
-    out.append(
+    cannot = smallest > alpha
+    out = [
         Diagnostic(
             "placebo_granularity",
-            "warning" if smallest > alpha else "info",
-            Bilingual(
-                id=(
-                    f"Dengan {n_pl} unit plasebo, nilai p terkecil yang mungkin adalah "
-                    f"1/{n_pl + 1} = {smallest:.3f}."
-                    + (
-                        f" Itu lebih besar dari {alpha:.2f}: uji ini tidak mungkin signifikan "
-                        "dan intervalnya tak terbatas. Tambah unit donor."
-                        if smallest > alpha
-                        else ""
-                    )
+            "warning" if cannot else "info",
+            dg.sentences(
+                dg.message(
+                    f"{_S}.placebo_granularity", count=n_pl, places=n_pl + 1, smallest=smallest
                 ),
-                en=(
-                    f"With {n_pl} placebo units the smallest attainable p-value is "
-                    f"1/{n_pl + 1} = {smallest:.3f}."
-                    + (
-                        f" That is above {alpha:.2f}: the test cannot be significant and the "
-                        "interval is unbounded. Add donor units."
-                        if smallest > alpha
-                        else ""
-                    )
-                ),
+                dg.message(f"{_S}.placebo_cannot_reject", alpha=alpha) if cannot else None,
             ),
         )
-    )
+    ]
     if n_pl < n_donors:
         out.append(
             Diagnostic(
                 "placebos_excluded",
                 "info",
-                Bilingual(
-                    id=(
-                        f"{n_donors - n_pl} dari {n_donors} plasebo tidak dipakai karena "
-                        "kecocokan pra-intervensinya jauh lebih buruk (placebo_mspe_cutoff)."
-                    ),
-                    en=(
-                        f"{n_donors - n_pl} of {n_donors} placebos left out because their "
-                        "pre-intervention fit is much worse (placebo_mspe_cutoff)."
-                    ),
-                ),
+                dg.message(f"{_S}.placebos_excluded", count=n_donors - n_pl, donors=n_donors),
             )
         )
     if math.isnan(ci_lower):
         out.append(
-            Diagnostic(
-                "empty_confidence_set",
-                "warning",
-                Bilingual(
-                    id=(
-                        "Tidak ada efek konstan yang konsisten dengan data: selisih sesudah "
-                        "intervensi terlalu berubah-ubah. Interval dibiarkan kosong (NaN); "
-                        "lihat grafik selisih."
-                    ),
-                    en=(
-                        "No constant effect is consistent with the data: the post-intervention "
-                        "gap varies too much. The interval is left empty (NaN); look at the gap plot."
-                    ),
-                ),
-            )
+            Diagnostic("empty_confidence_set", "warning", dg.message(f"{_S}.empty_confidence_set"))
         )
     return out
 
@@ -1058,44 +995,19 @@ def _fit_diagnostics(panel: _Panel, w: np.ndarray, pool: list, pre_rmspe: float,
     below = int(np.sum(y1 < Y0.min(axis=1)))
     outside = above + below
     if outside:
-        share = outside / t0
         out.append(
             Diagnostic(
                 "outside_convex_hull",
-                "warning" if share >= 0.25 else "info",
-                Bilingual(
-                    id=(
-                        f"Pada {outside} dari {t0} periode sebelum intervensi, {outcome} unit "
-                        f"yang diberi perlakuan berada di luar rentang semua donor ({above} di atas "
-                        f"maksimum, {below} di bawah minimum). Kombinasi donor tidak dapat "
-                        "menirunya; pertimbangkan donor lain atau metode lain."
-                    ),
-                    en=(
-                        f"In {outside} of {t0} pre-intervention periods the treated unit's "
-                        f"{outcome} lies outside the range of every donor ({above} above the "
-                        f"maximum, {below} below the minimum). No convex combination of donors can "
-                        "reproduce it; consider other donors or another design."
-                    ),
+                "warning" if outside / t0 >= 0.25 else "info",
+                dg.message(
+                    f"{_S}.outside_convex_hull", count=outside, periods=t0, outcome=outcome,
+                    above=above, below=below,
                 ),
             )
-        )
-    n_d = len(pool)
-    if n_d < 5:
+        )  # fmt: skip
+    if len(pool) < 5:
         out.append(
-            Diagnostic(
-                "few_donors",
-                "warning",
-                Bilingual(
-                    id=(
-                        f"Hanya {n_d} unit donor. Kontrol sintetis dan uji plasebo butuh lebih "
-                        "banyak unit pembanding (idealnya puluhan)."
-                    ),
-                    en=(
-                        f"Only {n_d} donor units. The synthetic control and the placebo test need "
-                        "more comparison units (ideally dozens)."
-                    ),
-                ),
-            )
+            Diagnostic("few_donors", "warning", dg.message(f"{_S}.few_donors", count=len(pool)))
         )
     top = int(np.argmax(w))
     if w[top] >= 0.9:
@@ -1103,47 +1015,34 @@ def _fit_diagnostics(panel: _Panel, w: np.ndarray, pool: list, pre_rmspe: float,
             Diagnostic(
                 "dominant_donor",
                 "info",
-                Bilingual(
-                    id=(
-                        f"Satu donor ({pool[top]!s}) mendapat bobot {w[top]:.2f}: kontrol sintetis "
-                        "pada dasarnya adalah satu unit pembanding. Periksa hasil leave-one-out."
-                    ),
-                    en=(
-                        f"One donor ({pool[top]!s}) takes weight {w[top]:.2f}: the synthetic "
-                        "control is essentially a single comparison unit. Check the leave-one-out "
-                        "results."
-                    ),
-                ),
+                dg.message(f"{_S}.dominant_donor", unit=str(pool[top]), weight=float(w[top])),
             )
         )
     return out
 
 
-def _text(treated, outcome, est, pre_rmspe, p, lo, hi, level, weights, loo) -> Bilingual:
+def _text(treated, outcome, est, pre_rmspe, p, lo, hi, level, weights, loo) -> l10n.Bilingual:
     top = weights.sort_values(ascending=False)
     top = top[top > POSITIVE_WEIGHT].head(5)
-    mix = ", ".join(f"{u} {w:.2f}" for u, w in top.items())
-    pct = int(round(level * 100))
+    items = [dg.message(f"{_S}.weight_item", unit=str(u), weight=float(w)) for u, w in top.items()]
+    mix = l10n.Bilingual.build(lambda lang: l10n.join([i[lang] for i in items], lang))
+    head = dg.message(
+        f"{_S}.text", outcome=outcome, treated=str(treated), estimate=est, mix=mix,
+        rmspe=pre_rmspe,
+    )  # fmt: skip
     if math.isnan(p):
-        inf_en = "No placebo test was run, so there is no p-value or interval."
-        inf_id = "Uji plasebo tidak dijalankan, jadi tidak ada nilai p atau interval."
+        inference = dg.message(f"{_S}.no_placebo")
+    elif math.isnan(lo):
+        inference = dg.message(f"{_S}.placebo_inference_empty", p=p, level=level)
+    elif math.isinf(lo) or math.isinf(hi):
+        inference = dg.message(f"{_S}.placebo_inference_unbounded", p=p, level=level)
     else:
-        ci = f"[{lo:,.3f}, {hi:,.3f}]" if not math.isnan(lo) else "(empty)"
-        inf_en = f"Placebo p-value {p:.3f}; {pct}% interval from inverting the placebo test {ci}."
-        inf_id = f"Nilai p plasebo {p:.3f}; interval {pct}% dari inversi uji plasebo {ci}."
-    loo_en = loo_id = ""
+        inference = dg.message(f"{_S}.placebo_inference", p=p, level=level, lower=lo, upper=hi)
+    spread = None
     if len(loo):
-        a, b = float(loo["estimate"].min()), float(loo["estimate"].max())
-        loo_en = f" Dropping one donor at a time gives {a:,.3f} to {b:,.3f}."
-        loo_id = f" Membuang satu donor bergantian memberi {a:,.3f} sampai {b:,.3f}."
-    return Bilingual(
-        id=(
-            f"Setelah intervensi, {outcome} {treated} rata-rata {est:+,.3f} dibanding kontrol "
-            f"sintetisnya ({mix}); RMSPE sebelum intervensi {pre_rmspe:,.3f}. {inf_id}{loo_id}"
-        ),
-        en=(
-            f"After the intervention, {treated}'s {outcome} differs from its synthetic control "
-            f"({mix}) by {est:+,.3f} on average; pre-intervention RMSPE {pre_rmspe:,.3f}. "
-            f"{inf_en}{loo_en}"
-        ),
-    )
+        spread = dg.message(
+            f"{_S}.leave_one_out",
+            low=float(loo["estimate"].min()),
+            high=float(loo["estimate"].max()),
+        )
+    return dg.sentences(head, inference, spread)

@@ -72,22 +72,27 @@ class TwfeResult(EffectResult):
 
     def _draw(self, ax, language: str) -> None:
         from innolab_analysis._plotting import PALETTE
+        from innolab_analysis.display import localise_axis, mpl_text
+        from innolab_analysis.estimators._figures import label, legend_below, time_axis
 
-        lab = {
-            "id": ("pernah diberi perlakuan", "tidak pernah diberi perlakuan", "periode"),
-            "en": ("ever treated", "never treated", "period"),
-        }[language]
         t = self.trend
-        for col, color, name in (
-            ("ever_treated", PALETTE["treated"], lab[0]),
-            ("never_treated", PALETTE["control"], lab[1]),
+        for col, color, key in (
+            ("ever_treated", PALETTE["treated"], "estimators_core.ever_treated"),
+            ("never_treated", PALETTE["control"], "estimators_core.never_treated"),
         ):
             if col in t and t[col].notna().any():
-                ax.plot(t["time"], t[col], "o-", color=color, label=name, ms=3)
-        ax.set_xlabel(lab[2])
-        ax.set_ylabel(self.outcome)
-        ax.set_title(f"TWFE = {self.estimate:,.3f} [{self.ci_lower:,.3f}, {self.ci_upper:,.3f}]")
-        ax.legend(loc="best")
+                ax.plot(t["time"], t[col], "o-", color=color, label=label(key, language), ms=3)
+        ax.set_xlabel(label("estimators_core.axis_period", language))
+        ax.set_ylabel(mpl_text(self.outcome))
+        ax.set_title(
+            label(
+                "estimators_core.twfe_title", language, estimate=self.estimate,
+                lower=self.ci_lower, upper=self.ci_upper, level=self.level,
+            )
+        )  # fmt: skip
+        time_axis(ax, language, t["time"])
+        localise_axis(ax, language, decimals=2)
+        legend_below(ax)
 
 
 def _switching_units(u: np.ndarray, t: np.ndarray, d: np.ndarray) -> int:
@@ -159,7 +164,12 @@ def twfe(
     Raises
     ------
     DataValidationError
-        Missing columns, a non-0/1 treatment, duplicate unit-period rows, a constant outcome.
+        An empty table or no row with every used value, missing columns, a non-0/1
+        treatment, duplicate unit-period rows, a constant outcome. Rows with a
+        missing or infinite value are left out with a diagnostic saying how many.
+    ParamsError
+        An unknown option, ``cluster`` with a non-clustered ``vcov``, a ``level``
+        outside (0, 1).
     EstimationError
         The treatment is collinear with the fixed effects (e.g. everyone treated at once).
 
@@ -175,6 +185,7 @@ def twfe(
     """
     check_option("vcov", vcov, TwfeVcov)
     check_option("small_sample", small_sample, SmallSample)
+    dg.check_level(level)
     if cluster is not None and vcov in ("iid", "hc1"):
         raise ParamsError(
             f"cluster={cluster!r} was given but vcov={vcov!r} ignores it; set "
@@ -193,7 +204,7 @@ def twfe(
         },
     )
     used = [outcome, treatment, unit, time, *covariates] + ([cluster] if cluster else [])
-    df, dropped = dg.drop_missing(data, used)
+    df, dropped = dg.drop_missing(data, used, what="twfe", shape="one row per unit and period")
     dg.require_numeric(df, [outcome, *covariates])
     dg.require_binary(df, [treatment])
     u, n_units = factorize(df[unit])
@@ -259,24 +270,19 @@ def twfe(
             f"{bootstrap_weights} draws, seed {seed}); CI = estimate ± (bootstrap |t| quantile)·SE, so it agrees with that p-value"
         )
     if base_vcov == "cluster":
-        diagnostics += [x for x in [dg.few_clusters(fit.n_clusters, cluster_name)] if x]
+        diagnostics += [x for x in [dg.few_clusters(fit.n_clusters, of_units=cluster is None)] if x]
     if not dm.converged:
         diagnostics.append(
             Diagnostic(
                 "fe_not_converged",
                 "warning",
-                dg.Bilingual(
-                    id=f"Penyerapan efek tetap belum konvergen setelah {dm.iterations} iterasi; "
-                    "hasil bisa tidak tepat. Naikkan tol atau periksa data.",
-                    en=f"Absorbing the fixed effects did not converge after {dm.iterations} "
-                    "sweeps; the numbers may be inaccurate. Loosen tol or check the data.",
-                ),
+                dg.message("estimators_core.fe_not_converged", count=dm.iterations),
             )
         )
     treated_units = np.unique(u[d == 1])
     diagnostics += [x for x in [dg.few_treated(len(treated_units))] if x]
     n_switch = _switching_units(u, t, d)
-    diagnostics += [x for x in [dg.treatment_switches_off(n_switch, treatment)] if x]
+    diagnostics += [x for x in [dg.treatment_switches_off(n_switch)] if x]
     if not covariates:
         # de Chaisemartin & D'Haultfœuille (2020): TWFE weights on treated cells ∝ residual of D on FEs
         dres = Xd[:, 0][d == 1]
@@ -319,14 +325,10 @@ def twfe(
     )
     text = dg.headline_text(
         terms,
-        design_id="Regresi efek tetap dua arah (TWFE)",
-        design_en="Two-way fixed effects (TWFE)",
+        design=dg.message("estimators_core.design_twfe"),
         outcome=outcome,
         level=level,
-        caveat_id="TWFE hanya sahih bila efek sama untuk semua unit dan waktu; bila inovasi "
-        "diadopsi bertahap, periksa .bacon() dan bandingkan dengan staggered_did.",
-        caveat_en="TWFE is only valid if the effect is the same for all units and periods; "
-        "with staggered adoption check .bacon() and compare with staggered_did.",
+        caveat=dg.message("estimators_core.caveat_twfe"),
     )
     return TwfeResult.from_terms(
         terms,

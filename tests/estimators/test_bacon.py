@@ -110,10 +110,19 @@ def test_unbalanced_panel_is_an_error():
     )
 
 
-def test_plot_scatter_by_type():
+def test_plot_scatter_by_type(legend_outside):
     res = bacon_decomposition(
         _staggered(5, [2, 4, 99]), outcome="y", treatment="d", unit="unit", time="year"
     )
     ax = res.plot()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(COMPARISON_TYPES)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "treated vs never treated",
+        "earlier vs later treated",
+        "later vs earlier treated (already-treated controls)",
+        f"TWFE coefficient = {res.estimate:.4f} (the weighted average)",
+    ]
+    legend_outside(ax)
+    ax = res.plot(language="id")
+    assert ax.get_xlabel() == "bobot perbandingan"
+    assert "," in ax.yaxis.get_major_formatter()(1.5, 0)  # decimal comma on the ticks
     assert len(ax.collections) == 3

@@ -44,7 +44,7 @@ def test_cluster_robust_matches_statsmodels():
     assert "few_clusters" in [d.code for d in res.diagnostics]
 
 
-def test_per_group_terms_and_means():
+def test_per_group_terms_and_means(legend_outside):
     df = pd.DataFrame(
         {
             "ikm": [70.0, 72, 71, 75, 77, 76, 60, 61, 62, 64],
@@ -56,9 +56,15 @@ def test_per_group_terms_and_means():
     assert res.terms["term"].tolist() == ["overall", "unit=x", "unit=y"]
     assert res.terms["estimate"].tolist() == pytest.approx([70.8 - 66.8, 5.0, 2.5])
     assert res.means.loc[1, ["pre_mean", "post_mean", "n_pre", "n_post"]].tolist() == [71, 76, 3, 3]
-    ax = res.plot()
+    ax = res.plot(language="id")
     ticks = dict(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]))
-    assert ticks == {2: "overall", 1: "unit=x", 0: "unit=y"}  # overall on top
+    assert ticks == {2: "semua", 1: "x", 0: "y"}  # overall on top, groups by their value
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "perubahan",
+        "sebelum",
+        "sesudah",
+    ]
+    legend_outside(ax)
 
 
 def test_too_few_observations_and_non_binary():
@@ -81,4 +87,7 @@ def test_missing_outcome_rows_are_dropped_with_a_note():
     res = before_after(df, outcome="ikm", post="post")
     assert res.n_obs == 398
     note = next(d for d in res.diagnostics if d.code == "missing_rows_dropped")
-    assert note.message.en == "2 rows with missing values in (ikm, post) were left out."
+    assert note.message.en == ("2 of 400 rows were left out because a value they need is missing.")
+    assert note.message.id == (
+        "2 dari 400 baris tidak dipakai karena ada nilai yang dibutuhkan yang kosong."
+    )

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
+from innolab_analysis import l10n
 from innolab_analysis.errors import DataValidationError, ParamsError
 from innolab_analysis.estimators.did import did
 
@@ -167,11 +168,18 @@ def test_empty_cell_is_an_error():
     assert "no observations with g=1 and p=1; a 2×2 DiD needs all four cells" in str(info.value)
 
 
-def test_plot_returns_axes_with_counterfactual():
+def test_plot_returns_axes_with_counterfactual(legend_outside):
     res = did(_survey(), outcome="ikm", group="innovates", post="after")
     ax = res.plot(language="id")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["diberi perlakuan", "pembanding", "kontrafaktual"]
+    assert labels == [
+        "kelompok yang diberi perlakuan",
+        "kelompok pembanding",
+        "kontrafaktual (kelompok yang diberi perlakuan dengan perubahan kelompok pembanding)",
+        f"efek DiD = {l10n.number(res.estimate, 'id', 3)}",
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sebelum", "sesudah"]
+    legend_outside(ax)
     cf = ax.get_lines()[2].get_ydata()
     cm = res.cell_means.set_index(["group", "post"])["mean"]
     assert cf[1] - (cm[(1, 1)] - res.estimate) == pytest.approx(0.0, abs=1e-9)

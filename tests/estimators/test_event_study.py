@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,18 +80,6 @@ def test_dynamic_effects_make_binned_twfe_disagree():
     assert "TWFE uses already-treated units as controls" in diag.message.en
 
 
-def test_falls_back_to_twfe_when_staggered_is_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "innolab_analysis.estimators.staggered", None)
-    res = event_study(
-        _panel(), outcome="y", unit="unit", time="time", cohort="cohort", leads=2, lags=2
-    )
-    assert set(res.dynamic.estimator) == {"twfe"}
-    assert res.terms.loc[0, "term"] == "twfe: average post"
-    assert "staggered_unavailable" in [d.code for d in res.diagnostics]
-    post = res.dynamic.query("event_time >= 0")
-    assert res.estimate == pytest.approx(post.estimate.mean())
-
-
 def test_bad_cohort_and_parameters():
     df = _panel().assign(cohort=lambda f: f["cohort"].replace(7, 70))
     with pytest.raises(DataValidationError) as info:
@@ -109,13 +95,20 @@ def test_bad_cohort_and_parameters():
     assert "reference must be a pre-period event time between -3 and -1, got 0" in str(info.value)
 
 
-def test_plot_shows_both_with_reference_lines():
+def test_plot_shows_both_with_reference_lines(legend_outside):
     res = event_study(
         _panel(), outcome="y", unit="unit", time="time", cohort="cohort", leads=2, lags=2
     )
     ax = res.plot()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["staggered (Callaway–Sant'Anna)", "TWFE"]
+    assert labels == [
+        "TWFE reference period (zero by construction)",
+        "start of the innovation",
+        "no effect (zero)",
+        "staggered (Callaway–Sant'Anna)",
+        "TWFE",
+    ]
+    legend_outside(ax)
     xs = {tuple(line.get_xdata()) for line in ax.get_lines()}
     assert (-0.5, -0.5) in xs
 

@@ -133,7 +133,8 @@ def test_level_must_be_inside_zero_one():
             growth_linkage(df, **KW, level=bad)
         assert str(err.value) == (
             "1 problem(s) in the parameters:\n"
-            f"  - level must be a number between 0 and 1 (e.g. 0.95), got {bad!r}"
+            f"  - column 'level': level must be a number strictly between 0 and 1, got {bad!r}; "
+            "did you mean 0.95?; allowed: a share strictly between 0 and 1 (e.g. 0.95)"
         )
 
 

@@ -106,5 +106,8 @@ def test_works_on_every_event_study_result():
         honest_did(df)
     with pytest.raises(ParamsError, match="target 'e=9' is not a post-period event time"):
         honest_did(stag, target="e=9")
-    with pytest.raises(ParamsError, match="level must be a confidence level"):
+    with pytest.raises(
+        ParamsError,
+        match=r"level must be a number strictly between 0 and 1, got 2; did you mean 0.95\?",
+    ):
         honest_did(stag, level=2)

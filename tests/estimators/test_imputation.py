@@ -116,7 +116,7 @@ def test_per_unit_effects_are_public_and_average_to_the_att():
 def test_inputs_are_checked():
     df = _example_panel()
     kw = {"outcome": "y", "unit": "unit", "time": "time", "cohort": "cohort"}
-    with pytest.raises(ParamsError, match="level must be a confidence level"):
+    with pytest.raises(ParamsError, match="level must be a number strictly between 0 and 1, got"):
         imputation_did(df, level=0, **kw)
     with pytest.raises(ParamsError, match=r"horizons \[9\] have no imputable treated cell"):
         imputation_did(df, horizons=[0, 9], **kw)
@@ -125,4 +125,6 @@ def test_inputs_are_checked():
     bad = df.copy()
     bad.loc[3, "y"] = np.nan
     res = imputation_did(bad, **kw)
-    assert res.diagnostics[0].message.en == "1 row with a missing or infinite 'y' was left out."
+    assert res.diagnostics[0].message.en == (
+        "1 of 210 rows was left out because a value it needs is missing."
+    )

@@ -10,6 +10,11 @@ import statsmodels.api as sm
 from innolab_analysis.errors import DataValidationError, ParamsError
 from innolab_analysis.estimators.its import interrupted_time_series, newey_west_lags
 
+MONTHS_ID = {
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+}  # fmt: skip
+
 
 def _monthly(noise: float = 0.0, seed: int = 0) -> pd.DataFrame:
     t = pd.date_range("2015-01-01", periods=60, freq="MS")
@@ -41,7 +46,12 @@ def test_two_interventions_recover_planted_changes_exactly():
     assert res.estimate == pytest.approx(3.0)
     assert res.interventions == (pd.Timestamp("2017-12-19"), pd.Timestamp("2018-04-02"))
     close = next(d for d in res.diagnostics if d.code == "close_interventions")
-    assert close.message.en.startswith("2017-12-19 and 2018-04-02 are only 4 periods apart.")
+    assert close.message.en.startswith(
+        "19 December 2017 and 2 April 2018 are only 4 periods apart. With few periods"
+    )
+    assert close.message.id.startswith(
+        "19 Desember 2017 dan 2 April 2018 hanya berjarak 4 periode. Dengan sedikit periode"
+    )
 
 
 def test_equals_statsmodels_hac_and_states_lag_rule():
@@ -106,7 +116,7 @@ def test_intervention_outside_data_names_the_range():
     )
 
 
-def test_few_pre_periods_diagnostic_and_plot():
+def test_few_pre_periods_diagnostic_and_plot(legend_outside):
     df = _monthly(noise=0.3).iloc[30:].reset_index(drop=True)  # 6 months before 2018-01
     res = interrupted_time_series(df, outcome="ikm", time="month", intervention="2018-01-01")
     diag = next(d for d in res.diagnostics if d.code == "few_pre_periods")
@@ -114,10 +124,13 @@ def test_few_pre_periods_diagnostic_and_plot():
     ax = res.plot(language="id")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "teramati",
-        "model",
-        "kontrafaktual (tren sebelum)",
+        "model (level dan tren tiap segmen)",
+        "kontrafaktual (tren sebelum intervensi diteruskan)",
         "intervensi",
     ]
+    legend_outside(ax)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and all(t.split()[0] in MONTHS_ID for t in ticks if t), ticks
 
 
 def test_duplicate_periods_and_missing_column():

@@ -106,7 +106,7 @@ def test_bad_standard_errors_are_listed_by_row():
 def test_options_are_checked():
     with pytest.raises(ParamsError, match=r"method must be one of \('REML', 'DL', 'PM', 'fixed'\)"):
         pool_effects(effects(), method="random")
-    with pytest.raises(ParamsError, match="level must be a number between 0 and 1"):
+    with pytest.raises(ParamsError, match="level must be a number strictly between 0 and 1, got"):
         pool_effects(effects(), level=95)
     with pytest.raises(DataValidationError, match="1 effect\\(s\\) given; at least 2"):
         pool_effects(effects(est=(1.0,), se=(1.0,)))

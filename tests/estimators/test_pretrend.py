@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
-from innolab_analysis.errors import EstimationError
+from innolab_analysis.errors import EstimationError, ParamsError
 from innolab_analysis.estimators.pretrend import pretrend_power
 from innolab_analysis.estimators.staggered import _example_panel
 from innolab_analysis.estimators.sun_abraham import sun_abraham
@@ -56,7 +56,10 @@ def test_one_pre_period_has_the_closed_form():
 
 
 def test_inputs_are_checked(es):
-    with pytest.raises(Exception, match="level must be a confidence level"):
+    with pytest.raises(
+        ParamsError,
+        match=r"power must be a number strictly between 0 and 1, got 1.2; did you mean 0.8\?",
+    ):
         pretrend_power(es, power=1.2)
     with pytest.raises(EstimationError, match="expected an event-study result"):
         pretrend_power(_example_panel())

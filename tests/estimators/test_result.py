@@ -1,11 +1,25 @@
-"""The shared result contract: bilingual text."""
+"""The shared result contract: one localisation layer for every estimator's text."""
 
 from __future__ import annotations
 
-from innolab_analysis.estimators._result import Bilingual
+import importlib
+
+import pytest
+
+from innolab_analysis import l10n
+from innolab_analysis.estimators import _result
 
 
-def test_indonesian_text_uses_the_decimal_comma():
-    b = Bilingual(id="naik 2.905 (p = 0.001), n = 1,234", en="rose 2.905 (p = 0.001), n = 1,234")
-    assert b.id == "naik 2,905 (p = 0,001), n = 1.234"
-    assert b.en == "rose 2.905 (p = 0.001), n = 1,234"
+def test_the_legacy_bilingual_and_its_number_rewriting_are_gone():
+    assert not hasattr(_result, "Bilingual")
+    assert not hasattr(_result, "localise_numbers")
+    with pytest.raises(AttributeError):
+        importlib.import_module("innolab_analysis.estimators").Bilingual  # noqa: B018
+
+
+def test_diagnostic_messages_are_catalog_bilinguals():
+    from innolab_analysis.estimators._diagnostics import no_counterfactual
+
+    d = no_counterfactual()
+    assert type(d.message) is l10n.Bilingual
+    assert str(d) == f"[warning] no_counterfactual: {d.message.en}"

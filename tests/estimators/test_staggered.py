@@ -209,8 +209,12 @@ def test_cohort_in_first_period_dropped_with_diagnostic():
     assert set(res.att_gt.cohort) == {3, 4}
     diag = {d.code: d for d in res.diagnostics}["cohort_without_pre_period"]
     assert diag.message.en == (
-        "1 unit(s) (cohort 1) have no pre-treatment period (treated in the first period); "
-        "they are dropped because there is no before-adoption comparison."
+        "1 unit (cohort 1) has no pre-treatment period (treated in the first period); "
+        "it is dropped because there is no before-adoption comparison."
+    )
+    assert diag.message.id == (
+        "1 unit (kohort 1) tidak memiliki periode sebelum adopsi (diadopsi pada periode pertama); "
+        "unit tersebut dikeluarkan karena tidak ada pembanding sebelum adopsi."
     )
     df.loc[df.unit == "b", "cohort"] = -3
     assert "treated_before_panel" in [d.code for d in _fit(df).diagnostics]

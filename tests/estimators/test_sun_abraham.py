@@ -133,8 +133,13 @@ def test_clustered_at_a_coarser_level_and_the_diagnostics():
     codes = {d.code for d in res.diagnostics}
     assert {"few_clusters"} <= codes
     few = next(d for d in res.diagnostics if d.code == "few_clusters")
-    assert few.message.en.startswith("Only 10 clusters (region).")
-    assert few.message.id.startswith("Hanya 10 klaster (region).")
+    assert few.message.en == (
+        "The standard errors rest on only 10 clusters. With fewer than 30 clusters, clustered "
+        "standard errors tend to be too small, so the effect looks more certain than it is. Use "
+        "the wild cluster bootstrap and read the confidence interval with care."
+    )
+    assert few.message.id.startswith("Galat baku bertumpu pada hanya 10 klaster. Dengan kurang")
+    assert "region" not in few.message.en + few.message.id  # no column name for a reader
     assert "region (10 clusters)" in res.se_type
 
 
@@ -142,19 +147,28 @@ def test_inputs_are_checked():
     df = _example_panel()
     kw = {"outcome": "y", "unit": "unit", "time": "time", "cohort": "cohort"}
     with pytest.raises(
-        ParamsError, match="level must be a confidence level strictly between 0 and 1"
+        ParamsError, match="level must be a number strictly between 0 and 1, got 1.5"
     ):
         sun_abraham(df, level=1.5, **kw)
-    with pytest.raises(DataValidationError, match="got an empty table"):
+    with pytest.raises(DataValidationError, match="sun_abraham got a table with no rows"):
         sun_abraham(df.iloc[:0], **kw)
-    with pytest.raises(DataValidationError, match="every value of the outcome is missing"):
+    with pytest.raises(
+        DataValidationError,
+        match="sun_abraham has no usable row: each of the 210 rows misses a value",
+    ):
         sun_abraham(df.assign(y=np.nan), **kw)
     with pytest.raises(EstimationError, match="no unit in 'cohort' is never treated"):
         sun_abraham(df[df.cohort > 0], **kw)
     bad = df.copy()
     bad.loc[[0, 5], "y"] = [np.inf, np.nan]
     res = sun_abraham(bad, **kw)
-    note = next(d for d in res.diagnostics if d.code == "nonfinite_dropped")
-    assert note.message.en == "2 rows with a missing or infinite 'y' were left out."
-    assert note.message.id == "2 baris dengan nilai 'y' yang kosong atau tak hingga tidak dipakai."
+    note = next(d for d in res.diagnostics if d.code == "missing_rows_dropped")
+    assert note.message.en == (
+        "2 of 210 rows were left out: 1 because a value they need is missing and 1 because they "
+        "hold an infinite value."
+    )
+    assert note.message.id == (
+        "2 dari 210 baris tidak dipakai: 1 karena ada nilai yang kosong dan 1 karena ada nilai "
+        "yang tak hingga."
+    )
     assert res.n_obs == len(df) - 2

@@ -270,13 +270,29 @@ def test_result_contract_and_input_not_mutated():
 
 
 @pytest.mark.parametrize("kind", ["paths", "gap", "placebo"])
-def test_plots_return_axes(kind):
+def test_plots_return_axes(kind, legend_outside):
     df, _ = factor_panel(n_donors=6)
     res = fit(df)
     ax = res.plot(kind=kind, language="id")
     assert isinstance(ax, matplotlib.axes.Axes)
     n_lines = {"paths": 2, "gap": 1, "placebo": 7}[kind]
     assert len([ln for ln in ax.get_lines() if np.asarray(ln.get_xdata()).size > 2]) == n_lines
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    unit = str(res.treated_unit)
+    assert (
+        legend
+        == {
+            "paths": [unit, f"{unit} sintetis", "intervensi"],
+            "gap": [unit, "tanpa efek (nol)", "intervensi"],
+            "placebo": [
+                "unit plasebo (masing-masing diperlakukan seolah-olah menerima intervensi)",
+                unit,
+                "tanpa efek (nol)",
+                "intervensi",
+            ],
+        }[kind]
+    )
+    legend_outside(ax)
 
 
 def test_plot_errors():
@@ -351,20 +367,27 @@ def test_missing_outcomes_named_or_donors_dropped():
         fit(bad)
     assert str(e.value) == (
         "1 problem(s) in the input data:\n"
-        "  - donor 'd02' has no outcome value in period(s) 3, 4; fill it, remove the donor, "
+        "  - donor 'd02' has no finite outcome value in period(s) 3, 4; fill it, remove the donor, "
         "or pass missing='drop'"
     )
     res = fit(bad, missing="drop")
     assert "d02" not in res.weights.index
     note = [d for d in res.diagnostics if d.code == "donors_dropped_missing"][0]
-    assert note.message.en == "1 donor unit(s) dropped because of missing outcome values: ['d02']."
+    assert (
+        note.message.en
+        == "1 donor unit was dropped because of missing or infinite outcome values: d02."
+    )
+    assert (
+        note.message.id
+        == "1 unit donor dibuang karena ada nilai hasil yang hilang atau tak hingga: d02."
+    )
 
 
 def test_missing_treated_values_raise_even_with_drop():
     df, _ = factor_panel(n_donors=4)
     bad = df.loc[~((df["unit"] == "T") & (df["t"] == 2))]
     with pytest.raises(
-        DataValidationError, match="the treated unit 'T' has no outcome value in period"
+        DataValidationError, match="the treated unit 'T' has no finite outcome value in period"
     ):
         fit(bad, missing="drop")
 
