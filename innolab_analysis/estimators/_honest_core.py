@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from innolab_analysis.errors import EstimationError
+
 __all__ = [
     "ARPTest",
     "flci",
@@ -158,7 +160,12 @@ class ARPTest:
         sd = np.sqrt(np.clip(np.diag(SY), 1e-300, None))
         V = _vertices(sd, X)
         if V is None:
-            raise ValueError("too many restriction rows for the vertex enumeration")
+            raise EstimationError(
+                f"honest_did: the conditional test would enumerate more than 200,000 vertex "
+                f"candidates ({len(sd)} restriction rows, {X.shape[1] + 1} at a time). "
+                "Re-estimate with fewer post-period event times, or (restriction='smoothness') "
+                "use method='FLCI'."
+            )
         kappa = alpha / 10
         lf_cv = np.inf
         if hybrid == "LF":

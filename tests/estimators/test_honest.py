@@ -111,3 +111,24 @@ def test_works_on_every_event_study_result():
         match=r"level must be a number strictly between 0 and 1, got 2; did you mean 0.95\?",
     ):
         honest_did(stag, level=2)
+
+
+def test_too_many_post_periods_is_an_estimation_error_with_the_fix():
+    """Twenty-one post periods make the conditional test's vertex enumeration explode:
+    refused as an EstimationError that names the way out, not a bare ValueError."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    rows = [
+        (u, t, 10 if u < 20 else 0, rng.normal() + (1.0 if u < 20 and t >= 10 else 0.0))
+        for u in range(40)
+        for t in range(1, 31)
+    ]
+    df = pd.DataFrame(rows, columns=["u", "t", "g", "y"])
+    result = sun_abraham(df, outcome="y", unit="u", time="t", cohort="g")
+    with pytest.raises(EstimationError, match="fewer post-period event times") as err:
+        honest_did(result, restriction="smoothness", method="C-LF", m=[0.01])
+    assert "method='FLCI'" in str(err.value)
+    flci = honest_did(result, restriction="smoothness", m=[0.01])  # the named way out works
+    assert np.isfinite(flci.summary()[["ci_lower", "ci_upper"]].to_numpy()).all()

@@ -174,7 +174,7 @@ def robustness(
     if n_pre >= 1 and (universal.terms["event_time"] >= 0).any():
         try:
             honest = honest_did(universal, restriction="relative_magnitude", target="average")
-        except (EstimationError, ParamsError, ValueError):
+        except (EstimationError, ParamsError):
             honest = None
         try:
             pretrend = pretrend_power(universal, power=PRETREND_POWER)
