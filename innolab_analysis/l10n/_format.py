@@ -92,6 +92,8 @@ def number(value: Any, language: Language, decimals: int = 2, *, sign: bool = Fa
     ('1.234,57', '1,234.57', '—')
     >>> number(0.41, "id", sign=True)
     '+0,41'
+    >>> number(1e30, "id", 0), number(float("-inf"), "en")
+    ('1.000.000.000.000.000.000.000.000.000.000', '—')
     """
     from babel.numbers import format_decimal
 
@@ -104,7 +106,9 @@ def number(value: Any, language: Language, decimals: int = 2, *, sign: bool = Fa
     # round half up on the shortest decimal form of the value (2.145 -> 2,15), as a reader
     # and the SKM regulation expect; Babel's default context rounds half to even
     x = decimal.Decimal(repr(float(value)))
-    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):
+    # enough digits for the integer part and the decimals (1e30 needs more than the default 28)
+    digits = max(28, x.adjusted() + decimals + 3)
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP, prec=digits):
         if x.quantize(decimal.Decimal(1).scaleb(-decimals)) == 0:
             x = abs(x)  # no "-0,00"
         return format_decimal(x, format=pattern, locale=_locale(language))
@@ -125,10 +129,10 @@ def percent(share: Any, language: Language, decimals: int = 0) -> str:
     if is_missing(share):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
-    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):
-        return format_percent(
-            decimal.Decimal(repr(float(share))), format=pattern, locale=_locale(language)
-        )
+    x = decimal.Decimal(repr(float(share)))
+    digits = max(28, x.adjusted() + decimals + 5)
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP, prec=digits):
+        return format_percent(x, format=pattern, locale=_locale(language))
 
 
 def p_value(p: Any, language: Language) -> str:
