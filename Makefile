@@ -11,6 +11,8 @@ INSTALLER ?= uv
 UV_VERSION := 0.13.9
 PARAMS ?= params/mojokerto.yaml
 OUT    ?= reports
+# pytest workers for the fast suite (pytest-xdist; one file per worker at a time, "0" runs in-process)
+TEST_WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Python caches the bytecode of what it imports, on first import (uv installs without compiling
@@ -48,8 +50,8 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 report: $(STAMP) ## Run the default study (demo data) end to end and write HTML reports to reports/
 	$(BIN)/innolab run $(PARAMS) --out $(OUT)
 
-test: $(STAMP) ## Run the test suite (fast part: a few minutes; the slow part is test-slow)
-	$(BIN)/python -m pytest -m "not slow"
+test: $(STAMP) ## Run the test suite (fast part: a few minutes, one worker per core; the slow part is test-slow)
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 test-slow: $(STAMP) ## Run the slow tests: every notebook on the demo, browser, fault injection
 	$(BIN)/python -m pytest -m slow

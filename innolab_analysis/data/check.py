@@ -11,7 +11,6 @@ loaded study to the command line, which prints what was recognised.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,40 +46,16 @@ class DataNeed:
     """The tables the notebook reads."""
 
 
-_CACHE: dict[tuple, Study] = {}
-
-
-def _fingerprint(folder: Path) -> tuple:
-    entries = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            st = os.stat(os.path.join(root, name))
-            entries.append(
-                (os.path.relpath(os.path.join(root, name), folder), st.st_size, st.st_mtime_ns)
-            )
-    return (str(folder.resolve()), tuple(entries))
-
-
 def loaded_study(data_dir: str | Path) -> Study:
-    """The study of a data folder, loaded once per process while its files do not change.
+    """The study of a data folder, loaded once per process while its files do not change
+    (:func:`~innolab_analysis.data.study.load_study` memoises it).
 
     Raises
     ------
     DataValidationError
         As :func:`~innolab_analysis.data.study.load_study`.
     """
-    folder = Path(data_dir)
-    key = _fingerprint(folder)
-    study = _CACHE.get(key)
-    if study is None:
-        study = load_study(folder)
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = study
-    return study
+    return load_study(Path(data_dir))
 
 
 def _display(path: Path) -> str:

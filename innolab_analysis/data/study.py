@@ -26,6 +26,7 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
+from innolab_analysis.data._memo import memoised
 from innolab_analysis.data._prepare import Prepared, prepare_source
 from innolab_analysis.data._readers import read_raw, read_source
 from innolab_analysis.data._units import count_by_source, resolve_units, unit_hint
@@ -254,6 +255,10 @@ def load_study(path: str | Path, sources: Mapping[str, Any] | None = None) -> St
             [Problem(f"study folder {str(folder)!r} {what}; pass the folder holding the tables")]
         )
     described = read_sources(folder, sources)
+    return memoised(folder, described, lambda: _load(folder, described))
+
+
+def _load(folder: Path, described: StudySources) -> Study:
     problems = list(described.problems)
     recs: list[Recognition] = [
         Recognition(t, f, "ignored_file", f, f"{SOURCES_FILE} names the sources of {t}", 0)

@@ -9,11 +9,13 @@ once and then, for each notebook, ``fork()``\\ s a child that becomes an
 ordinary ipykernel (its own session, working directory, environment and
 connection file). The kernel protocol, papermill and nbclient see a normal
 kernel; the child shares the imported modules with the template copy-on-write,
-so it is ready in a few hundred milliseconds.
+so it is ready in a few hundred milliseconds. ``import innolab_analysis`` is
+lazy, so when a notebook imports it the template imports every module of the
+toolkit (its studies, estimators, figures), not only the package.
 
-What makes this safe: the template imports modules only — it starts no thread
-of its own, opens no ZeroMQ context and runs no analysis — so a child starts
-from a clean state (NumPy's global random state is reseeded in each child, as
+What makes this safe: the template imports modules only — it starts no Python
+thread (the native BLAS and allocator pools handle ``fork`` themselves), opens
+no ZeroMQ context and runs no analysis — so a child starts from a clean state (NumPy's global random state is reseeded in each child, as
 a fresh interpreter would seed it). The template exits when its runner does
 (its stdin closes), and every kernel exits when the template does (ipykernel's
 parent poller), so a SIGKILL of the runner leaves no process behind.
@@ -58,17 +60,39 @@ def can_fork() -> bool:
 
 
 # ----------------------------------------------------------------------------- the template
+_OURS = "innolab_analysis"
+_NOT_IN_KERNELS = ("innolab_analysis.cli", "innolab_analysis.__main__", "innolab_analysis.demo")
+"""Our modules a notebook never reaches (the command line, the demo generator)."""
+
+
+def _ours(package: Any) -> list[str]:
+    """Every module of our package: ``import innolab_analysis`` is lazy (its names import their
+    modules when first used, and the studies import their estimators and plots when called),
+    so a kernel would otherwise pay those imports itself, each kernel again."""
+    import pkgutil
+
+    return [
+        m.name
+        for m in pkgutil.walk_packages(package.__path__, f"{_OURS}.")
+        if not m.name.startswith(_NOT_IN_KERNELS) and ".__" not in m.name
+    ]
+
+
 def _import_all(modules: Sequence[str]) -> None:
     import importlib
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in modules:
+        queue = list(modules)
+        while queue:
+            name = queue.pop(0)
             try:
-                importlib.import_module(name)
+                module = importlib.import_module(name)
             except Exception:  # the notebook will say so itself, with its own traceback
                 continue
+            if name == _OURS:
+                queue += _ours(module)
 
 
 def _child(request: Mapping[str, Any], closing: Sequence[socket.socket]) -> None:
@@ -278,6 +302,8 @@ class KernelFactory:
         mode: KernelStart = "fork",
     ):
         self.mode: KernelStart = mode if (mode == "spawn" or can_fork()) else "spawn"
+        self.cwd = Path(cwd).resolve()
+        """The template's working directory."""
         self._lock = threading.Lock()
         self._ready = False
         self._proc: subprocess.Popen | None = None

@@ -38,8 +38,11 @@ import errno
 import json
 import logging
 import os
+import pickle
 import secrets
+import shutil
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -306,7 +309,9 @@ def _start_kernel(run: _Run, preload: Sequence[str]):
     if run.factory.mode == "spawn" and preload:
         extra = [f"--IPKernelApp.exec_lines={_preload_line(preload)}"]
     return run.factory.start(
-        cwd=run.cfg.path.parent, env=os.environ | _KERNEL_ENV, extra_arguments=extra
+        cwd=run.cfg.path.parent,
+        env=os.environ | _KERNEL_ENV | run.kernel_env,
+        extra_arguments=extra,
     )
 
 
@@ -515,6 +520,8 @@ class _Run:
     exec_slots: threading.Semaphore | None = None
     warm_slots: _Turns | None = None
     factory: Any = None
+    kernel_env: dict[str, str] = field(default_factory=dict)
+    """Added to every kernel's environment (the folder of the studies already loaded)."""
 
     @property
     def study_dir(self) -> Path:
@@ -976,17 +983,71 @@ def run_study(
     >>> [r.status for r in runs]  # doctest: +SKIP
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else NOTEBOOKS_DIR
+    early = None
+    if isinstance(params_file, StudyConfig):
+        cfg = params_file
+    else:
+        # the kernel template only imports (no kernel, no notebook code): it gets ready while
+        # the parameters and the data are checked, and goes if they are refused
+        early = _early_template(nb_dir, Path(params_file), kernels)
+        try:
+            cfg = load_params(params_file, notebooks_dir=nb_dir)
+        except BaseException:
+            if early is not None:
+                early.close()
+            raise
+    try:
+        return _run_checked(
+            cfg, early, nb_dir=nb_dir, out=out, force=force, timeout=timeout,
+            progress=progress, build_index=build_index, only=only, jobs=jobs, kernels=kernels,
+        )  # fmt: skip
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _early_template(nb_dir: Path, params_file: Path, kernels: KernelStart):
+    """A kernel template importing what every notebook of ``nb_dir`` imports, started in the
+    parameter file's folder; None when kernels are spawned (or the folder is unreadable)."""
+    from innolab_analysis.reports.kernels import KernelFactory, can_fork
+
+    if kernels != "fork" or not can_fork():
+        return None
+    try:
+        modules = [m for nb in sorted(nb_dir.glob("*.ipynb")) for m in notebook_imports(nb)]
+        cwd = params_file.resolve().parent
+        if not cwd.is_dir():
+            return None
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return KernelFactory(
+        list(dict.fromkeys(modules)), cwd=cwd, env=os.environ | _KERNEL_ENV, mode="fork"
+    )
+
+
+def _run_checked(
+    cfg: StudyConfig,
+    early: Any,
+    *,
+    nb_dir: Path,
+    out: str | Path,
+    force: bool,
+    timeout: int,
+    progress: Progress | None,
+    build_index: bool,
+    only: Sequence[str] | str | None,
+    jobs: int | None,
+    kernels: KernelStart,
+) -> tuple[NotebookRun, ...]:
+    """:func:`run_study` once its parameters are checked (``early``: a template already started)."""
+    from contextlib import nullcontext
+
     from innolab_analysis.reports.kernels import KernelFactory
     from innolab_analysis.reports.lock import StudyLock
     from innolab_analysis.reports.provenance import git_state, package_versions
     from innolab_analysis.reports.publish import recover
 
-    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else NOTEBOOKS_DIR
-    cfg = (
-        params_file
-        if isinstance(params_file, StudyConfig)
-        else load_params(params_file, notebooks_dir=nb_dir)
-    )
     notebooks = select_notebooks(cfg, only)
     _quiet_loggers()
     out = Path(out).resolve()
@@ -1012,6 +1073,7 @@ def run_study(
     )
     run.done = {nb: threading.Event() for nb in notebooks}
     lock = StudyLock(study_dir)
+    memo: str | None = None
     with _signals(run):  # from the lock to the index: a signal never cuts a repair in half
         try:
             lock.acquire()
@@ -1030,20 +1092,47 @@ def run_study(
                 ) from None
             modules = [m for nb in notebooks for m in notebook_imports(nb_dir / f"{nb}.ipynb")]
             threading.Thread(target=_warm_render, name="innolab-warm", daemon=True).start()
-            with KernelFactory(
-                list(dict.fromkeys(modules)),
-                cwd=cfg.path.parent,
-                env=os.environ | _KERNEL_ENV,
-                mode=kernels,
-            ) as run.factory:
+            memo = _share_studies(run)
+            factory = (
+                nullcontext(early)
+                if early is not None and early.cwd == cfg.path.parent.resolve()
+                else KernelFactory(
+                    list(dict.fromkeys(modules)),
+                    cwd=cfg.path.parent,
+                    env=os.environ | _KERNEL_ENV,
+                    mode=kernels,
+                )
+            )
+            with factory as run.factory:
                 runs = _run_all(run)
         finally:
             lock.release()
+            if memo is not None:
+                shutil.rmtree(memo, ignore_errors=True)
         if build_index:
             _index(out, progress)
     if run.signum is not None:  # asked to stop: say so even for notebooks that got published
         runs = tuple(replace(r, exit_code=max(r.exit_code, 128 + run.signum)) for r in runs)
     return runs
+
+
+def _share_studies(run: _Run) -> str | None:
+    """Hand the studies the validation loaded to the kernels (a private folder named in
+    their environment), so no notebook loads and validates the data again; None when
+    nothing could be written (the kernels then load the data themselves)."""
+    from innolab_analysis.data import _memo
+
+    try:
+        folder = tempfile.mkdtemp(prefix="innolab-studies-")  # 0700: this user only
+    except OSError:
+        return None
+    try:
+        _memo.share(folder)
+    except (OSError, pickle.PicklingError):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    run.kernel_env[_memo.ENV] = folder
+    return folder
 
 
 def _warm_render() -> None:

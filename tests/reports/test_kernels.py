@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 from jupyter_core.utils import run_sync
@@ -90,3 +92,39 @@ def test_spawned_kernels_are_children_of_this_process(tmp_path):
         finally:
             run_sync(km.shutdown_kernel)(now=True)
     assert probe["ppid"] == os.getpid() and probe["x"] == "s" and not probe["preloaded"]
+
+
+@pytest.mark.skipif(not can_fork(), reason="kernels are forked on Linux only")
+def test_a_notebook_importing_the_toolkit_finds_all_of_it_imported_and_no_thread_started(tmp_path):
+    """``import innolab_analysis`` is lazy: the template imports the studies and estimators
+    too (each kernel would pay that again), and stays free of threads, so forking is safe."""
+    env = dict(os.environ)
+    code = (
+        "import json, os, sys\n"
+        "mods = ['innolab_analysis.studies.impact.compute', 'innolab_analysis.estimators.sdid',"
+        " 'innolab_analysis.studies.synthesis', 'scipy.stats', 'innolab_analysis.cli']\n"
+        "print(json.dumps({m: m in sys.modules for m in mods}))"
+    )
+    with KernelFactory(["innolab_analysis"], cwd=tmp_path, env=env, mode="fork") as factory:
+        km = factory.start(cwd=tmp_path, env=env)
+        try:
+            found = run(km, code)
+        finally:
+            run_sync(km.shutdown_kernel)(now=True)
+    assert found == {
+        "innolab_analysis.studies.impact.compute": True,
+        "innolab_analysis.estimators.sdid": True,
+        "innolab_analysis.studies.synthesis": True,
+        "scipy.stats": True,
+        "innolab_analysis.cli": False,  # what no notebook reaches is left out
+    }
+    # the template's imports start no Python thread (native BLAS and allocator pools
+    # handle fork themselves); checked in a process of its own
+    probe = (
+        "import threading\n"
+        "from innolab_analysis.reports.kernels import _import_all\n"
+        "_import_all(['innolab_analysis'])\n"
+        "print([t.name for t in threading.enumerate()])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "['MainThread']", done.stderr
