@@ -243,8 +243,9 @@ def value_table(
             "per_day": [money(x) for x in v["per_day"]],
         }
     )  # fmt: skip
+    days = bool(np.isfinite(data["per_day"].astype(float)).any())  # else a column of —
     keys = ["unit", *(["city"] if city else []), "budget", "per_point", "per_point_range",
-            "per_day"]  # fmt: skip
+            *(["per_day"] if days else [])]  # fmt: skip
     notes = [_tr("note.unbounded", language)] if (v["per_point_upper"] == np.inf).any() else []
     return ReportTable(
         data,
@@ -252,7 +253,7 @@ def value_table(
         formats={"budget": ".1f", "per_point": ".1f", "per_day": ".1f"},
         language=language,
         name=name,
-        caption=_tr("caption.value", language),
+        caption=_tr("caption.value" if days else "caption.value_points", language),
         notes=tuple(notes),
         missing_reason=_tr("note.budget_missing", language),
     )

@@ -326,7 +326,9 @@ def _reconciliation(res: Synthesis, language: str) -> str:
     rec = res.reconciliation
     if rec.empty:
         return _tr("reconciliation_none", language)
-    text = _tr("reconciliation", language, count=len(rec), d=int(rec["disagree"].sum()))
+    d = int(rec["disagree"].sum())
+    key = "reconciliation" if d else "reconciliation_agree"
+    text = _tr(key, language, count=len(rec), d=d)
     reasons = []
     for a, b in zip(rec["design_a"], rec["design_b"]):
         key = "reason." + ".".join(sorted([a, b]))
