@@ -36,6 +36,7 @@ NAMES_SHOWN_AS_TEXT: set[str] = {
     "innovation_portfolio",
     "innovation_impact",
     "city_spillover",
+    "comparative_synthesis",
 }
 """Notebooks whose report must show the hostile names as text (switch on as each is migrated)."""
 
