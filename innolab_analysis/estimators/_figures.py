@@ -28,12 +28,14 @@ def label(key: str, language: str, /, **values: Any) -> str:
 def legend_below(ax, ncol: int = 2) -> None:
     """The legend under the axes, below the tick labels and the axis label: it never covers data.
 
-    The gap is in font sizes (``borderaxespad``), so it does not grow with a tall figure.
+    The gap is in font sizes (``borderaxespad``), so it does not grow with a tall figure; each
+    further line of the axis label adds one.
     """
+    xlabel = ax.get_xlabel()
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        borderaxespad=3.6 if ax.get_xlabel() else 2.2,
+        borderaxespad=3.6 + 2.0 * xlabel.count("\n") if xlabel else 2.2,
         ncol=ncol,
         frameon=False,
         fontsize="small",

@@ -85,7 +85,7 @@ class MetaRegression(EffectResult):
         d = self.data
         w = 1 / (d["std_error"] ** 2 + self.tau2)
         size = 20 + 200 * w / w.max()
-        label_units = l10n.tr("pooling.plot_estimate", language, markdown=False)
+        label_units = l10n.tr("pooling.metareg_estimate", language, markdown=False)
         if mod in self.categories:
             levels = self.categories[mod]
             x = d[mod].map({lv: i for i, lv in enumerate(levels)}).to_numpy(float)
@@ -101,7 +101,7 @@ class MetaRegression(EffectResult):
                 np.arange(len(levels)) + 0.3,
                 color=PALETTE["treated"],
                 lw=2.5,
-                label=l10n.tr("pooling.metareg_fitted", language, markdown=False),
+                label=l10n.tr("pooling.metareg_means", language, markdown=False),
             )
             ax.set_xticks(range(len(levels)))
             ax.set_xticklabels([mpl_text(lv) for lv in levels])
@@ -116,7 +116,7 @@ class MetaRegression(EffectResult):
                 grid,
                 coef["intercept"] + coef[mod] * grid,
                 color=PALETTE["treated"],
-                label=l10n.tr("pooling.metareg_fitted", language, markdown=False),
+                label=l10n.tr("pooling.metareg_line", language, markdown=False),
             )
             localise_axis(ax, language, axis="x", decimals=1)
         ax.axhline(0, color="black", lw=0.8)

@@ -403,7 +403,7 @@ def forest_plot(
         method = l10n.tr(f"pooling.method.{pooled.tau2_method}", language, markdown=False)
         ticks += [1, 0.2]
         labels += [
-            f"{l10n.tr('pooling.plot_pooled', language, markdown=False)} ({method})",
+            l10n.tr("pooling.plot_pooled_method", language, markdown=False, method=method),
             l10n.tr("pooling.plot_prediction", language, markdown=False),
         ]
         level = pooled.level

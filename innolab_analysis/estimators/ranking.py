@@ -351,7 +351,7 @@ class RankSets:
             ax.set_ylim(-0.7, n - 0.3)
             ax.set_xlabel(l10n.tr("pooling.rank_plot_axis", language, markdown=False))
             localise_axis(ax, language, axis="x", decimals=0)
-            legend_below(ax)
+            legend_below(ax, ncol=1)  # three long entries: side by side they run off the figure
         return ax
 
     def _repr_html_(self) -> str:

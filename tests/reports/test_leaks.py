@@ -35,6 +35,7 @@ LEAK_FREE: set[str] = {
     "innovation_portfolio",
     "innovation_impact",
     "city_spillover",
+    "comparative_synthesis",
 }
 """Pages whose whole text must be free of leaks: the index now, each notebook once migrated.
 

@@ -240,3 +240,39 @@ def test_summary_and_effect_rows_record_the_pooled_effect(mojokerto):
         ["all", "ikm", "pooled", "random_effects_reml"]
     ]
     assert rows["estimate"].iloc[0] == pytest.approx(mojokerto.primary.pooled.estimate)
+
+
+def test_every_outcome_a_study_records_has_a_name_and_an_unknown_one_fails(mojokerto):
+    from innolab_analysis.l10n import CatalogError
+    from innolab_analysis.studies.portfolio.compute import Portfolio
+    from innolab_analysis.studies.synthesis.text import outcome_name
+
+    codes = set(Portfolio._example().effect_rows("mojokerto")["outcome"]) | set(
+        mojokerto.effects["scale"]
+    )
+    assert {"oaoi_coverage_pct", "days_to_launch", "ikm", "elasticity"} <= codes
+    for language in ("id", "en"):
+        names = {c: outcome_name(c, language) for c in codes}
+        assert not [n for n in names.values() if "_" in n], names
+    assert outcome_name("survival_3y_pct", "id") == (
+        "inovasi yang masih berjalan 3 tahun sesudah penerapan (%)"
+    )
+    with pytest.raises(CatalogError):
+        outcome_name("waiting_minutes", "en")
+
+
+def test_headline_cost_column_and_agreement_read_as_a_reader_needs(mojokerto):
+    assert [f.key for f in mojokerto.findings("en")][:2] == ["pooled_effect", "design_effect"]
+    assert mojokerto.findings("en")[0].text.startswith(
+        "Measured unit by unit, the innovations changed the IKM of the units that adopted them"
+    )
+    value = mojokerto.table("value", "en")  # no per-unit day effects: no column of dashes
+    assert list(value.columns.values()) == [
+        "Unit", "Budget (Rp million)", "Cost per IKM point", "95% CI of the cost per point"
+    ]  # fmt: skip
+    assert value.caption == "Cost per IKM point (Rp million)"
+    assert mojokerto.markdown("reconciliation", "en").startswith(
+        "## Do the designs agree\n\nOne pair of designs estimates the same outcome for the same "
+        "unit, and the two agree: their intervals overlap and their signs do not differ "
+        "significantly.\n"
+    )

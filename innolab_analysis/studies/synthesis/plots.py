@@ -52,8 +52,9 @@ def draw_unit_effects(ue: UnitEffects, ax, language: str, *, label: str = "label
 def _designs(res: Synthesis, ax, language: str) -> None:
     scale = _design_scale(res)
     d = res.designs[res.designs["scale"] == scale]
+    everyone = _tr("all_units", language)
     labels = [
-        f"{design_name(m, language)} · {lab or l10n.tr('synthesis.all_units', language, markdown=False)}"
+        _tr("figure_row", language, design=design_name(m, language), unit=lab or everyone)
         for m, lab in zip(d["method"], d["label"].where(d["unit"] != "all", ""))
     ]
     rows = pd.DataFrame(
@@ -68,7 +69,8 @@ def _standardised(res: Synthesis, ax, language: str) -> None:
     s = res.standardised
     rows = pd.DataFrame(
         {
-            "label": [f"{design_name(m, language)} · {outcome_name(o, language)}"
+            "label": [_tr("figure_row", language, design=design_name(m, language),
+                          unit=outcome_name(o, language))
                       for m, o in zip(s["method"], s["outcome"])],
             "estimate": s["estimate"].to_numpy(),
             "ci_lower": s["ci_lower"].to_numpy(),

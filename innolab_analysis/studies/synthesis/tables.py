@@ -170,7 +170,7 @@ def moderators_table(ue: UnitEffects, language: str, *, name: str,
                     _tr(f"kind_group.{reg.categories[mod][0]}", language)
                     if mod == "kind_group" else reg.categories[mod][0]
                 )  # fmt: skip
-                label = f"{shown} − {reference}"
+                label = _tr("contrast", language, group=shown, reference=reference)
             else:
                 label = l10n.label("column", f"syn_mod_{mod}", language)
             rows.append((label, r["estimate"], r["ci_lower"], r["ci_upper"], r["p_value"],
@@ -220,7 +220,6 @@ def value_table(
     value: pd.DataFrame, language: str, *, name: str, city: bool = False
 ) -> ReportTable:
     """Budget, cost per IKM point with its interval, cost per day saved (Rp million)."""
-    inf = _tr("unbounded", language)
 
     def money(x) -> float:
         return float(x) / 1e6 if np.isfinite(float(x)) else float("nan")
@@ -228,8 +227,9 @@ def value_table(
     def interval(lo, hi) -> str:
         if not (np.isfinite(float(lo))):
             return l10n.MISSING
-        upper = l10n.number(float(hi) / 1e6, language, 1) if np.isfinite(float(hi)) else inf
-        return f"{l10n.number(float(lo) / 1e6, language, 1)} – {upper}"
+        if np.isfinite(float(hi)):
+            return _tr("cost_range", language, lower=float(lo) / 1e6, upper=float(hi) / 1e6)
+        return _tr("cost_range_unbounded", language, lower=float(lo) / 1e6)
 
     v = value
     data = pd.DataFrame(
@@ -243,8 +243,9 @@ def value_table(
             "per_day": [money(x) for x in v["per_day"]],
         }
     )  # fmt: skip
+    days = bool(np.isfinite(data["per_day"].astype(float)).any())  # else a column of —
     keys = ["unit", *(["city"] if city else []), "budget", "per_point", "per_point_range",
-            "per_day"]  # fmt: skip
+            *(["per_day"] if days else [])]  # fmt: skip
     notes = [_tr("note.unbounded", language)] if (v["per_point_upper"] == np.inf).any() else []
     return ReportTable(
         data,
@@ -252,7 +253,7 @@ def value_table(
         formats={"budget": ".1f", "per_point": ".1f", "per_day": ".1f"},
         language=language,
         name=name,
-        caption=_tr("caption.value", language),
+        caption=_tr("caption.value" if days else "caption.value_points", language),
         notes=tuple(notes),
         missing_reason=_tr("note.budget_missing", language),
     )

@@ -7,6 +7,7 @@ comparison.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,20 +37,41 @@ def _tr(key: str, language: str, **values) -> str:
     return l10n.tr(f"synthesis.{key}", language, **values)
 
 
+_SURVIVAL = re.compile(r"survival_(?P<years>\d+(?:\.\d+)?)y_pct")
+"""The portfolio's survival row is named by its horizon (``survival_3y_pct``)."""
+
+
 def outcome_name(code: str, language: str) -> str:
-    """The outcome's display name (``IKM``, ``waktu proses (hari)`` …)."""
+    """The outcome's display name (``IKM``, ``waktu proses (hari)`` …).
+
+    Raises
+    ------
+    CatalogError
+        An outcome without a ``synthesis_outcome`` label: no code reaches a reader.
+
+    Examples
+    --------
+    >>> outcome_name("processing_days", "id"), outcome_name("survival_3y_pct", "en")
+    ('waktu proses (hari)', 'innovations still running 3 years after launch (%)')
+    """
     code = str(code)
-    if l10n.has_label("synthesis_outcome", code):
-        return l10n.label("synthesis_outcome", code, language)
-    return code.replace("_", " ")
+    m = _SURVIVAL.fullmatch(code)
+    if m:
+        years = float(m["years"])
+        years = int(years) if years.is_integer() else years
+        return _tr("outcome_survival", language, markdown=False, years=years)
+    return l10n.label("synthesis_outcome", code, language)
 
 
 def design_name(code: str, language: str) -> str:
-    """The design's display name (``DiD bertahap (Callaway–Sant'Anna)`` …)."""
-    code = str(code)
-    if l10n.has_label("synthesis_design", code):
-        return l10n.label("synthesis_design", code, language)
-    return code.replace("_", " ")
+    """The design's display name (``DiD bertahap (Callaway–Sant'Anna)`` …).
+
+    Raises
+    ------
+    CatalogError
+        A design without a ``synthesis_design`` label.
+    """
+    return l10n.label("synthesis_design", str(code), language)
 
 
 def unit_name(row, language: str) -> str:
@@ -205,10 +227,9 @@ def _scope(res: Synthesis, language: str) -> str:
         for nb in res.notebooks
     ]
     counts = rows.groupby("scale", sort=True).size()
-    scales = [
-        _tr("scale_count", language, scale=outcome_name(s, language), count=int(c))
-        for s, c in counts.items()
-    ]
+    named = sorted(((outcome_name(s, language), int(c)) for s, c in counts.items()),
+                   key=lambda item: item[0].casefold())  # fmt: skip
+    scales = [_tr("scale_count", language, scale=s, count=c) for s, c in named]
     return _tr(
         "scope",
         language,
@@ -224,7 +245,7 @@ def _designs(res: Synthesis, language: str) -> str:
         return _tr("designs_none", language)
     groups = []
     for scale, grp in res.designs.groupby("scale", sort=False):
-        lines = [f"**{l10n.escape_markdown(outcome_name(scale, language))}**", ""]
+        lines = [_tr("scale_heading", language, scale=outcome_name(scale, language)), ""]
         for _, r in grp.iterrows():
             values = {
                 "design": design_name(r["method"], language),
@@ -305,7 +326,9 @@ def _reconciliation(res: Synthesis, language: str) -> str:
     rec = res.reconciliation
     if rec.empty:
         return _tr("reconciliation_none", language)
-    text = _tr("reconciliation", language, count=len(rec), d=int(rec["disagree"].sum()))
+    d = int(rec["disagree"].sum())
+    key = "reconciliation" if d else "reconciliation_agree"
+    text = _tr(key, language, count=len(rec), d=d)
     reasons = []
     for a, b in zip(rec["design_a"], rec["design_b"]):
         key = "reason." + ".".join(sorted([a, b]))
@@ -344,23 +367,26 @@ def _headline_design(res: Synthesis) -> pd.Series | None:
     return (preferred if len(preferred) else d).iloc[0]
 
 
-def findings(res: Synthesis, language: str) -> tuple[Finding, ...]:
-    """The summary: the design effect, the pooled effect, the ranks, the IKM levels, the
-    leadership moderator and the value for money — those the study's results support."""
-    out = []
+def _design_finding(res: Synthesis, language: str) -> Finding | None:
     head = _headline_design(res)
-    if head is not None:
-        out.append(
-            Finding(
-                "design_effect",
-                _tr("finding_design", language, design=design_name(head["method"], language),
-                    outcome=outcome_name(head["outcome"], language),
-                    estimate=float(head["estimate"]), ci_lower=float(head["ci_lower"]),
-                    ci_upper=float(head["ci_upper"])),
-                float(head["estimate"]), float(head["ci_lower"]), float(head["ci_upper"]),
-                str(head["outcome"]),
-            )
-        )  # fmt: skip
+    if head is None:
+        return None
+    return Finding(
+        "design_effect",
+        _tr("finding_design", language, design=design_name(head["method"], language),
+            outcome=outcome_name(head["outcome"], language),
+            estimate=float(head["estimate"]), ci_lower=float(head["ci_lower"]),
+            ci_upper=float(head["ci_upper"])),
+        float(head["estimate"]), float(head["ci_lower"]), float(head["ci_upper"]),
+        str(head["outcome"]),
+    )  # fmt: skip
+
+
+def findings(res: Synthesis, language: str) -> tuple[Finding, ...]:
+    """The summary: the pooled per-unit effect (the headline: the synthesis's own number), the
+    design effect, the ranks, the IKM levels, the leadership moderator and the value for money
+    — those the study's results support."""
+    out = []
     ue = res.primary
     if ue is not None:
         p = ue.pooled
@@ -373,6 +399,10 @@ def findings(res: Synthesis, language: str) -> tuple[Finding, ...]:
                 p.estimate, p.ci_lower, p.ci_upper, ue.outcome,
             )
         )  # fmt: skip
+    design = _design_finding(res, language)  # the impact report's headline: second here
+    if design is not None:
+        out.append(design)
+    if ue is not None:
         statement = l10n.Safe(ue.ranks.sentences(language)[0])
         high = float(ue.shrinkage.table["shrinkage"].max())
         out.append(
