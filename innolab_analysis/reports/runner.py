@@ -579,7 +579,16 @@ def _parameters(run: _Run, nb: str, output_dir: Path) -> tuple[dict, dict, dict]
     absolute = run.cfg.notebook_parameters(nb, output_dir)
     if nb == SYNTHESIS and "results_dir" in absolute and not absolute["results_dir"]:
         absolute["results_dir"] = str(run.out)
+    folders = getattr(run.cfg, "results_folders", None)  # a comparison: its studies' results
+    configured = list(absolute.get("results_dirs") or [])
+    if folders is not None and "results_dirs" in absolute:
+        # the notebook runs in a staging folder: it must not guess <reports> from output_dir
+        absolute["results_dirs"] = [str(p.resolve()) for p in folders(run.out)]
     kernel, shown = dict(absolute), dict(absolute)
+    for key in ("data_dirs", "results_dirs"):
+        if key in absolute:
+            chosen = configured if key == "results_dirs" else absolute[key]
+            shown[key] = [portable_path(v, base) if v else "" for v in chosen]
     for key in _PATH_PARAMETERS:
         value = absolute.get(key)
         if not value or (key == "rubric" and value == "default"):

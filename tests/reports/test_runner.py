@@ -26,7 +26,11 @@ def test_every_notebook_runs_on_the_demo(published, notebook, self_contained):
     assert len(page.toc) >= 3  # parameters, at least one section, provenance
     prov = json.loads((out / "test_demo" / f"{notebook}.json").read_text())
     assert prov["notebook"] == notebook and prov["study"] == "test_demo"
-    assert prov["notebook_file"] == f"../notebooks/{notebook}.ipynb"
+    # the parameter file sits in a temporary folder: the notebook's path is shown without
+    # spelling out where the repository lies ("…/notebooks/x.ipynb" when it climbs to the root)
+    shown = prov["notebook_file"]
+    assert shown.endswith(f"notebooks/{notebook}.ipynb") and not shown.startswith("/"), shown
+    assert str(REPO) not in shown
     assert prov["params_file"] == "test_demo.yaml" and "output_dir" not in prov["params"]
     assert len(prov["key"]) == 64 and prov["git"]["commit"] and prov["run_id"]
 
@@ -66,12 +70,15 @@ def test_the_synthesis_read_what_this_run_published(published):
         pytest.skip(missing["comparative_synthesis"])
     prov = json.loads((out / "test_demo" / "comparative_synthesis.json").read_text())
     read = sorted(prov["inputs"])
-    assert read == sorted(
-        f"test_demo/effects/{p.name}"
+    # the study's recorded effects (not its own) and the data it loads (budgets, moderators)
+    effects = [
+        f"effects/{p.name}"
         for p in (out / "test_demo" / "effects").glob("*.csv")
         if p.stem != "comparative_synthesis"
-    )
-    assert "test_demo/effects/service_quality.csv" in read
+    ]
+    data = [f"data/{p.name}" for p in (REPO / "data" / "demo").iterdir() if p.is_file()]
+    assert read == sorted(effects + data)
+    assert "effects/service_quality.csv" in read and "data/skm_responses.parquet" in read
 
 
 def test_no_published_demo_file_holds_an_absolute_path_host_or_user(published, nothing_identifying):

@@ -164,8 +164,10 @@ def test_sigterm_mid_cell_and_a_second_run_refused_meanwhile(study, tmp_path, go
         "run": record["published"]["run_id"],
     }
     assert_clean(out)
-    index = (out / "index.html").read_text()
-    assert "service_quality interrupted: stopped by SIGTERM" in index
+    index = (out / "index.html").read_text()  # the reader's words, not the runner's
+    assert '<span class="status interrupted">Interrupted</span>' in index
+    assert '<p class="error">The run was stopped before it finished.</p>' in index
+    assert "From the run of" in index and "the last good run" in index
 
 
 def test_sigint_between_staging_and_swap_publishes_nothing(study):
