@@ -8,7 +8,8 @@ first result with new (copy-on-write) DataFrames, so a caller that changes a
 table in place never changes what the next caller gets.
 
 The key is the description of the sources with resolved paths (every file,
-sheet, mapping) and each file's size, modification time (ns) and inode, and
+sheet, mapping) and each file's size, modification time (ns), inode and content
+hash (a rewrite within one tick of a coarse clock keeps the stat), and
 the stat of ``sources.yaml``: editing, replacing, adding or removing a file
 reads the folder again; the same folder spelled another way (relative,
 absolute) is the same study, returned with the caller's spelling. A study
@@ -51,7 +52,21 @@ def _stat(path: Path | None) -> tuple | None:
         st = os.stat(path)
     except OSError:
         return ("missing", str(Path(path).resolve()))
-    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino, _digest(path))
+
+
+def _digest(path: Path) -> str | None:
+    """The file's content hash: a file rewritten in place with the same size within one tick
+    of a coarse clock, or whose mtime was set back (``cp -p``, ``touch -r``), has the same
+    stat but other content. Hashing costs far less than reading and validating."""
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def key_of(described: Any) -> str | None:

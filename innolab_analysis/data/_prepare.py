@@ -38,6 +38,7 @@ from innolab_analysis.data._validate import (
     missing_column,
     rows_problem,
 )
+from innolab_analysis.data._yaml import quoted
 from innolab_analysis.data.aliases import (
     answer_lookup,
     answer_owners,
@@ -83,7 +84,14 @@ def yaml_values_hint(table: str, column: str, values: list[str], guess: Mapping[
     >>> yaml_values_hint("skm_responses", "gender", ["Cowok"], {"Cowok": "L"})
     '; to map them, write in sources.yaml: skm_responses: {values: {gender: {"Cowok": L}}}'
     """
-    pairs = ", ".join(f'"{v}": {guess.get(v, "<canonical value>")}' for v in values[:SHOWN])
+    # each value as a YAML double-quoted scalar (JSON's escapes are YAML's): quotes, backslashes
+    # and control characters in a value still give lines that parse and map that very value;
+    # a key longer than YAML allows for an implicit key (1024 characters) is an explicit one
+    pairs = ", ".join(
+        ("? " if len(quoted(v)) > 1000 else "")
+        + f"{quoted(v)}: {guess.get(v, '<canonical value>')}"
+        for v in values[:SHOWN]
+    )
     return f"; to map them, write in sources.yaml: {table}: {{values: {{{column}: {{{pairs}}}}}}}"
 
 

@@ -18,9 +18,11 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -82,6 +84,15 @@ def _what_is(head: bytes) -> str | None:
     return None
 
 
+def _nul_rows(data: bytes) -> list[int]:
+    """The rows (1-based lines) holding NUL bytes when the rest of ``data`` is text, else []."""
+    rest = data.replace(b"\x00", b"")
+    controls = sum(rest.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    if not rest.strip() or controls > len(rest) // 20:
+        return []
+    return [i for i, line in enumerate(data.split(b"\n"), start=1) if b"\x00" in line]
+
+
 def _rows_text(rows: Sequence[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
     return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
@@ -91,7 +102,16 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            return None, Problem(
+                f"the file starts with a UTF-16 byte-order mark but is not valid UTF-16 from "
+                f"byte {exc.start} on (row {line}: {exc.reason}; a truncated or damaged "
+                "export?); export the table again, preferably as 'CSV UTF-8'",
+                file=name,
+            )
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -122,20 +142,42 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         )
 
 
-def _sniff_separator(lines: Sequence[str]) -> str:
-    """The separator that splits most lines into the same number of fields (ties: ',')."""
+def _records(text: str, sep: str, limit: int = 40) -> list[list[str]]:
+    """The first ``limit`` non-blank records of ``text`` read with ``sep``, quotes honoured
+    (a quoted cell may hold line breaks), as far as they can be read."""
+    out: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                out.append(record)
+                if len(out) >= limit:
+                    break
+    except csv.Error:
+        pass
+    return out
+
+
+def _sniff_separator(lines: Sequence[str] | str) -> str:
+    """The separator that splits most lines into the same number of fields (ties: ',').
+
+    Given the whole text, the records are read with each separator in turn, quotes
+    honoured, so a quoted cell holding a line break or a tab does not mislead the count.
+    """
     from collections import Counter
 
     best, best_score = ",", (0, 0)
     for sep in (",", ";", "\t"):
-        counts = Counter()
-        for line in lines:
-            try:
-                n = len(next(csv.reader([line], delimiter=sep))) - 1
-            except (csv.Error, StopIteration):
-                n = 0
-            if n > 0:
-                counts[n] += 1
+        if isinstance(lines, str):
+            widths = [len(r) - 1 for r in _records(lines, sep)]
+        else:
+            widths = []
+            for line in lines:
+                try:
+                    widths.append(len(next(csv.reader([line], delimiter=sep))) - 1)
+                except (csv.Error, StopIteration):
+                    widths.append(0)
+        counts = Counter(n for n in widths if n > 0)
         if not counts:
             continue
         width, lines_with_it = counts.most_common(1)[0]
@@ -150,6 +192,17 @@ def _read_csv(path: Path, name: str, table: str, header_row: int | None):
     if not data.strip():
         return None, [_empty(name)]
     kind = _what_is(data[:4096])
+    nul_rows = _nul_rows(data) if kind == "binary data" else None
+    if nul_rows:
+        return None, [
+            Problem(
+                f"the file is text but holds NUL bytes (character 0) on row(s) "
+                f"{_rows_text(nul_rows)}, which no spreadsheet export writes (a damaged file, "
+                "or cells pasted from another program?); remove them (open the file in a text "
+                "editor, or in a spreadsheet and save it again as 'CSV UTF-8')",
+                file=name,
+            )
+        ]
     if kind is not None:
         return None, [
             Problem(
@@ -160,8 +213,7 @@ def _read_csv(path: Path, name: str, table: str, header_row: int | None):
     text, problem = _decode(data, name)
     if problem is not None:
         return None, [problem]
-    first_lines = [ln for ln in text.splitlines()[:40] if ln.strip()]
-    sep = _sniff_separator(first_lines)
+    sep = _sniff_separator(text)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     head: list[list[str]] = []
     ends: list[int] = []
@@ -295,6 +347,29 @@ def _choose_sheet(book, table: str, sheet: str | int | None, name: str, header_r
     return best, note, None
 
 
+DAMAGED_WORKBOOK = (
+    zipfile.BadZipFile,  # a damaged ZIP directory or a part whose checksum fails
+    zlib.error,  # a part that does not decompress
+    EOFError,  # a part cut short
+    NotImplementedError,  # a ZIP header claiming an unknown version or compression
+    RuntimeError,  # zipfile: a part whose (damaged) flags say it is encrypted
+    ElementTree.ParseError,  # a part that is not well-formed XML
+    KeyError,  # a part the workbook needs is missing
+    OSError,
+    ValueError,  # openpyxl's refusal of values it cannot read
+)
+"""What openpyxl raises on a damaged workbook (truncated, overwritten, parts replaced)."""
+
+
+def _damaged_workbook(name: str, exc: BaseException) -> Problem:
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return Problem(
+        f"the .xlsx workbook is damaged and cannot be read ({detail}); open it in Excel and "
+        "save it again, or export the table as .csv",
+        file=name,
+    )
+
+
 def _read_xlsx(path: Path, name: str, table: str, sheet, header_row):
     if path.stat().st_size == 0:
         return None, [_empty(name)]
@@ -312,15 +387,16 @@ def _read_xlsx(path: Path, name: str, table: str, sheet, header_row):
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return None, [
-            Problem(f"the .xlsx workbook cannot be opened ({exc}); save it again", file=name)
-        ]
+    except DAMAGED_WORKBOOK as exc:
+        return None, [_damaged_workbook(name, exc)]
     try:
+        # read-only workbooks read their sheets lazily: a damaged sheet fails here
         chosen, sheet_note, problem = _choose_sheet(book, table, sheet, name, header_row)
         if problem is not None:
             return None, [problem]
         rows = list(book[chosen].iter_rows(values_only=True))
+    except DAMAGED_WORKBOOK as exc:
+        return None, [_damaged_workbook(name, exc)]
     finally:
         book.close()
     while rows and all(is_blank(v) for v in rows[-1]):
@@ -494,10 +570,22 @@ def _read_parquet(path: Path, name: str):
 
     try:
         # date32 columns as datetime64 (not Python date objects), so conversion stays vectorised
-        frame = pq.read_table(path).to_pandas(date_as_object=False)
-    except (pyarrow.ArrowException, OSError) as exc:
+        arrow = pq.read_table(path)
+        arrow.validate(full=True)  # text that is not UTF-8 fails here, not in a later step
+        frame = arrow.to_pandas(date_as_object=False)
+    except (
+        pyarrow.ArrowException,  # a damaged footer, schema or page
+        OSError,
+        ValueError,  # a column name that is not UTF-8, pandas metadata that is not JSON
+        KeyError,  # pandas metadata that lacks its fields
+    ) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
         return None, [
-            Problem(f"the Parquet file cannot be read ({exc}); write it again", file=name)
+            Problem(
+                f"the Parquet file is damaged and cannot be read ({detail}); write it again "
+                "(DataFrame.to_parquet) or export the table as .csv",
+                file=name,
+            )
         ]
     if len(frame) == 0:
         return None, [Problem("the file has no rows; add the rows or remove the file", file=name)]

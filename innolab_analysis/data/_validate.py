@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis.data._dates import DATE_ALLOWED, read_date_texts, read_native_dates
+from innolab_analysis.data._yaml import quoted
 from innolab_analysis.data.tables import UNIT_BOUNDS, ColumnSpec, TableSpec
 from innolab_analysis.errors import Problem
 
@@ -818,7 +819,8 @@ def missing_column(
     if close:
         message += "; closest: " + ", ".join(repr(lowered[c]) for c in close)
     message += (
-        f'; if a column holds it, write in sources.yaml: {table}: {{columns: {{"{first}": {col}}}}}'
+        f"; if a column holds it, write in sources.yaml: {table}: "
+        f"{{columns: {{{quoted(first)}: {col}}}}}"
     )
     if spec is not None and spec.allowed:
         example = "{value: " + spec.allowed[0] + "}"

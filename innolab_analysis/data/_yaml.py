@@ -8,6 +8,7 @@ Python objects are refused. Problems are returned, not raised, with their line.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 
 from innolab_analysis.errors import Problem
 
-__all__ = ["KeyPath", "read_plain_yaml"]
+__all__ = ["KeyPath", "quoted", "read_plain_yaml"]
 
 KeyPath = tuple[str | int, ...]
 
@@ -38,6 +39,26 @@ _Loader.add_implicit_resolver(
 )
 _SCALARS = yaml.SafeLoader("")
 _PLAIN = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null")}
+
+
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def quoted(text: str) -> str:
+    r"""``text`` as a YAML double-quoted scalar that reads back as exactly ``text``.
+
+    Quotes, backslashes and characters YAML does not allow raw (control characters,
+    C1 codes) are escaped; other letters stay as they are, so a hint stays readable.
+
+    Examples
+    --------
+    >>> print(quoted('=HYPERLINK("x")\x9a ñ'))
+    "=HYPERLINK(\"x\")\u009a ñ"
+    >>> yaml.safe_load(quoted('a\x00"b\x9a')) == 'a\x00"b\x9a'
+    True
+    """
+    body = json.dumps(text, ensure_ascii=False)
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
 
 
 def read_plain_yaml(text: str, name: str) -> tuple[Any, dict[KeyPath, int], list[Problem]]:
