@@ -1,4 +1,4 @@
-"""Workload 7: event-study estimators and their sensitivity analyses (issue 13).
+"""Workload 9: event-study estimators and their sensitivity analyses (issue 13).
 
 * Sun–Abraham interaction-weighted event study: ours against diff-diff
   ``SunAbraham`` and pyfixest ``event_study(estimator="saturated")`` with its
