@@ -9,6 +9,8 @@ first.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ __all__ = [
     "ParamsError",
     "Problem",
     "RunError",
+    "check_level",
     "check_option",
     "close_names",
 ]
@@ -206,3 +209,44 @@ def check_option(name: str, value: object, options: Any, *, hint: str = "") -> N
                 )
             ]
         )
+
+
+def check_level(value: Any, *, name: str = "level", typical: float = 0.95) -> float:
+    """Return ``value`` as a float, or raise :class:`ParamsError` unless it lies strictly in (0, 1).
+
+    The message gives the allowed range and the likely fix: a percentage such
+    as ``95`` is read as ``0.95`` (``5`` as ``0.05`` when ``typical`` is below
+    one half, as for ``alpha``); other values suggest ``typical``.
+
+    Examples
+    --------
+    >>> check_level(0.9)
+    0.9
+    >>> check_level(95)
+    Traceback (most recent call last):
+    ...
+    innolab_analysis.errors.ParamsError: 1 problem(s) in the parameters:
+      - column 'level': level must be a number strictly between 0 and 1, got 95; did you mean 0.95?; allowed: a share strictly between 0 and 1 (e.g. 0.95)
+    """
+    is_number = (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and (
+            type(value).__name__ != "bool_"  # NumPy's boolean is no number either
+        )
+    )
+    if is_number and math.isfinite(float(value)) and 0 < float(value) < 1:
+        return float(value)
+    guess = typical
+    if is_number and 1 < float(value) < 100 and (float(value) > 50) == (typical > 0.5):
+        guess = float(value) / 100
+    raise ParamsError(
+        [
+            Problem(
+                f"{name} must be a number strictly between 0 and 1, got {value!r}; "
+                f"did you mean {guess:g}?",
+                column=name,
+                allowed=f"a share strictly between 0 and 1 (e.g. {typical:g})",
+            )
+        ]
+    )

@@ -37,6 +37,7 @@ from innolab_analysis.errors import (
     EstimationError,
     ParamsError,
     Problem,
+    check_level,
     check_option,
     close_names,
 )
@@ -399,8 +400,7 @@ def synthetic_did(
     """
     check_option("se", se, SdidSe)
     check_option("missing", missing, MissingPolicy)
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    level = check_level(level)
     if not isinstance(comparison_se, bool):
         raise ParamsError(f"comparison_se must be True or False, got {comparison_se!r}")
     if replications is not None and not (isinstance(replications, int) and replications >= 2):

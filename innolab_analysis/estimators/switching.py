@@ -38,7 +38,13 @@ import numpy as np
 import pandas as pd
 
 from innolab_analysis import l10n
-from innolab_analysis.errors import DataValidationError, ParamsError, Problem, check_option
+from innolab_analysis.errors import (
+    DataValidationError,
+    ParamsError,
+    Problem,
+    check_level,
+    check_option,
+)
 from innolab_analysis.estimators._result import Diagnostic, EffectResult, normal_inference
 from innolab_analysis.estimators._switching_core import contributions
 from innolab_analysis.options import Language, MissingPolicy, SwitchingPlotKind, SwitchingSe
@@ -189,8 +195,7 @@ def switching_did(
 
     check_option("se", se, SwitchingSe)
     check_option("missing", missing, MissingPolicy)
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ParamsError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    level = check_level(level)
     for name, v, lo in (("effects", effects, 1), ("placebo", placebo, 0)):
         if not (isinstance(v, int) and v >= lo):
             raise ParamsError(f"{name} must be an integer of at least {lo}, got {v!r}")

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from innolab_analysis.errors import DataValidationError, ParamsError, Problem
+from innolab_analysis.errors import DataValidationError, ParamsError, Problem, check_level
 
 __all__ = [
     "cell_numbers",
@@ -68,39 +68,6 @@ def check_rows(data: pd.DataFrame, table: str, needs: str) -> None:
             [Problem(f"the {table} table has no rows; this needs {needs}")],
             title=f"1 problem(s) in the {table} table",
         )
-
-
-def check_level(level: object, name: str = "level") -> float:
-    """A confidence level strictly between 0 and 1, as a float.
-
-    Examples
-    --------
-    >>> check_level(0.9)
-    0.9
-    >>> check_level(95)
-    Traceback (most recent call last):
-    ...
-    innolab_analysis.errors.ParamsError: 1 problem(s) in the parameters:
-      - column 'level': level must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% interval), got 95; allowed: 0 < level < 1
-    """
-    ok = (
-        isinstance(level, (int, float, np.integer, np.floating))
-        and not isinstance(level, (bool, np.bool_))
-        and np.isfinite(float(level))
-        and 0 < float(level) < 1
-    )
-    if not ok:
-        raise ParamsError(
-            [
-                Problem(
-                    f"{name} must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% "
-                    f"interval), got {level!r}",
-                    column=name,
-                    allowed=f"0 < {name} < 1",
-                )
-            ]
-        )
-    return float(level)
 
 
 def check_number(

@@ -554,8 +554,8 @@ def test_level_must_lie_in_zero_one(level):
         skm_index(df, bootstrap=10, level=level)
     assert str(e.value) == (
         "1 problem(s) in the parameters:\n"
-        "  - column 'level': level must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% "
-        f"interval), got {level!r}; allowed: 0 < level < 1"
+        f"  - column 'level': level must be a number strictly between 0 and 1, got {level!r}; "
+        "did you mean 0.95?; allowed: a share strictly between 0 and 1 (e.g. 0.95)"
     )
 
 
