@@ -157,7 +157,10 @@ def test_comparison_se_false_refits_sdid_alone_with_the_same_numbers(se):
 def test_input_checks():
     df = _factor_panel()
     kw = {**KW, "treated_unit": "u00", "intervention": 10}
-    with pytest.raises(ParamsError, match=r"level must be a number strictly between 0 and 1, got 1.5; did you mean 0.95\?"):
+    with pytest.raises(
+        ParamsError,
+        match=r"level must be a number strictly between 0 and 1, got 1.5; did you mean 0.95\?",
+    ):
         synthetic_did(df, **kw, level=1.5)
     with pytest.raises(ParamsError, match="comparison_se must be True or False, got 'no'"):
         synthetic_did(df, **kw, comparison_se="no")

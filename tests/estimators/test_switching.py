@@ -64,7 +64,10 @@ def test_diagnostics_and_checks():
     res = switching_did(small, **KW)
     codes = {d.code for d in res.diagnostics}
     assert {"few_switchers", "few_clusters"} <= codes
-    with pytest.raises(ParamsError, match=r"level must be a number strictly between 0 and 1, got 0; did you mean 0.95\?"):
+    with pytest.raises(
+        ParamsError,
+        match=r"level must be a number strictly between 0 and 1, got 0; did you mean 0.95\?",
+    ):
         switching_did(_panel(), **KW, level=0)
     with pytest.raises(DataValidationError, match="the data have no rows"):
         switching_did(_panel().iloc[:0], **KW)
