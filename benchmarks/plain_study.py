@@ -71,7 +71,7 @@ def _cells(notebook: Path) -> list[str]:
     ]
 
 
-def run_notebook(path: Path, parameters: dict, display) -> None:
+def run_notebook(path: Path, parameters: dict) -> None:
     """Execute ``path``'s code cells (all but the parameters cell) with ``parameters``."""
     namespace = {"__name__": "__main__", **parameters}
     for source in _cells(path):
@@ -102,7 +102,7 @@ def run_plain(params: str | Path, out: str | Path) -> list[str]:
     order += [nb for nb in cfg.notebooks if nb in SYNTHESIS]
     os.chdir(cfg.path.parent)  # the kernels' working directory
     for nb in order:
-        run_notebook(NOTEBOOKS / f"{nb}.ipynb", cfg.notebook_parameters(nb, folder), display)
+        run_notebook(NOTEBOOKS / f"{nb}.ipynb", cfg.notebook_parameters(nb, folder))
     return order
 
 
